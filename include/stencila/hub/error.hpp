@@ -1,0 +1,86 @@
+// Errors. A non-2xx answer from the Hub is an `api_error`; anything that stops an answer from
+// arriving or being understood is a `boost::system::system_error` whose code is either an
+// `error` below or the operating system's (connection refused, reset, host not found...).
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace stencila::hub {
+
+enum class error {
+    empty_token = 1,            ///< a token argument was empty; nothing was sent
+    invalid_base_url,           ///< `options::base_url` is not an http(s) URL we can use
+    invalid_argument,           ///< another argument was rejected before any I/O
+    connect_timeout,            ///< the TCP connection was not established in time
+    tls_handshake_timeout,      ///< the TLS handshake did not finish in time
+    request_timeout,            ///< the operation's deadline passed while writing or reading
+    pool_timeout,               ///< the deadline passed while waiting for a pooled connection
+    tls_untrusted_certificate,  ///< the server's chain does not lead to a trusted CA
+    tls_hostname_mismatch,      ///< the certificate is not for the host we connected to
+    tls_certificate_expired,    ///< the server's certificate has expired (or is not yet valid)
+    tls_verification_failed,    ///< any other certificate verification failure
+    tls_handshake_failed,       ///< the handshake failed for a reason other than verification
+    body_too_large,             ///< the response body passed `options::max_response_body`
+    header_too_large,           ///< the response header passed `options::max_response_header`
+    malformed_response,         ///< not HTTP, or a success body that is not the expected JSON
+    connection_closed,          ///< the server closed the connection before a whole response
+    cross_origin_link,          ///< a paging link points at another origin; not followed
+};
+
+const boost::system::error_category& error_category() noexcept;
+
+inline boost::system::error_code make_error_code(error e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+/// One entry of the Hub's `errors` list, e.g. {"username", "This field may not be blank."}.
+struct field_error {
+    std::optional<std::string> field;  ///< null for errors not tied to a field
+    std::string message;
+};
+
+/// The Hub answered with a status other than 2xx.
+///
+/// `what()` reads e.g. "Hub answered 403 Forbidden: Invalid token." and never contains a secret.
+/// For an HTML page (the Hub's 502 page) or an empty body it says so.
+class api_error : public std::runtime_error {
+public:
+    struct details {
+        unsigned status = 0;
+        std::string reason;                  ///< the status line's reason phrase
+        std::string message;                 ///< the Hub's `message`, or a description of the body
+        std::vector<field_error> errors;     ///< the Hub's `errors`, if any
+        std::vector<std::pair<std::string, std::string>> headers;  ///< response headers (Set-Cookie redacted)
+        std::string body;                    ///< the body, cut to its first 4 KiB
+        bool body_truncated = false;
+    };
+
+    explicit api_error(details d);
+
+    [[nodiscard]] unsigned status() const noexcept { return d_.status; }
+    [[nodiscard]] const std::string& reason() const noexcept { return d_.reason; }
+    [[nodiscard]] const std::string& message() const noexcept { return d_.message; }
+    [[nodiscard]] const std::vector<field_error>& errors() const noexcept { return d_.errors; }
+    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& headers() const noexcept {
+        return d_.headers;
+    }
+    /// The first header of that name (case-insensitive), if any.
+    [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
+    [[nodiscard]] const std::string& body() const noexcept { return d_.body; }
+    [[nodiscard]] bool body_truncated() const noexcept { return d_.body_truncated; }
+
+private:
+    details d_;
+};
+
+}  // namespace stencila::hub
+
+template <>
+struct boost::system::is_error_code_enum<stencila::hub::error> : std::true_type {};

@@ -1,0 +1,66 @@
+// The Tokens API's data: what goes into `create` and what the four calls give back.
+// JSON keys are those on the wire (`firstName`, `lastName`); the Python client's model names are
+// offered as aliases at the end.
+#pragma once
+
+#include <stencila/hub/datetime.hpp>
+#include <stencila/hub/secret.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stencila::hub {
+
+/// Credentials for `tokens_api::create`: a username (or the account's email) and a password.
+struct password_credentials {
+    std::string username;
+    secret password;
+};
+
+/// Credentials for `tokens_api::create`: an OpenID Connect JWT (the Hub accepts Google's).
+struct openid_credentials {
+    secret jwt;
+};
+
+/// A token as `read` and `list` describe it. The secret value itself is never listed.
+struct token {
+    std::int64_t user = 0;            ///< the owner's primary key
+    std::string id;                   ///< the first 8 characters of the token (not unique)
+    timestamp created{};              ///< when it was created
+    std::optional<timestamp> expiry;  ///< when it expires; each read pushes it 7 days ahead
+
+    friend bool operator==(const token&, const token&) = default;
+};
+
+/// What `create` gives back: the new token's secret value (returned this once only) and its owner.
+struct created_token : token {
+    secret token;            ///< the token itself: 64 lower-case hex characters
+    std::string username;    ///< the real username, even when created with an email address
+    std::string first_name;  ///< may be empty
+    std::string last_name;   ///< may be empty
+};
+
+/// One page of `list`: `count` is the total for the user, whatever the offset.
+struct token_page {
+    std::int64_t count = 0;
+    std::optional<std::string> next;      ///< absolute URL of the next page, if any
+    std::optional<std::string> previous;  ///< absolute URL of the previous page, if any
+    std::vector<token> results;
+};
+
+/// Prints the fields, with the secret value redacted.
+std::ostream& operator<<(std::ostream& os, const token& t);
+std::ostream& operator<<(std::ostream& os, const created_token& t);
+
+// Names used by the generated Python client `stencila.hub`, for readers of its documentation.
+using Token = token;
+using InlineResponse201 = created_token;     ///< `tokens_create` result
+using TokensCreateResponse = created_token;  ///< the same, as newer generators name it
+using InlineResponse20014 = token_page;      ///< `tokens_list` result
+using InlineObject5 = password_credentials;  ///< `tokens_create` body (username + password form)
+using TokensCreateRequest = password_credentials;
+
+}  // namespace stencila::hub

@@ -1,0 +1,8 @@
+// The library's version, as in the default User-Agent `stencila-hub-cpp/<version>`.
+#pragma once
+
+namespace stencila::hub {
+
+inline constexpr const char* version = "0.1.0";
+
+}  // namespace stencila::hub

@@ -1,0 +1,192 @@
+#include "detail/connection.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace stencila::hub::detail {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// A deadline of `time_point::max()` means none.
+void arm(beast::tcp_stream& s, connection::clock::time_point deadline) {
+    if (deadline == connection::clock::time_point::max()) s.expires_never();
+    else s.expires_at(deadline);
+}
+
+http::verb verb_of(http_method m) {
+    switch (m) {
+        case http_method::get: return http::verb::get;
+        case http_method::post: return http::verb::post;
+        case http_method::delete_: return http::verb::delete_;
+    }
+    return http::verb::get;
+}
+
+// Read and write failures, mapped to the library's codes where one says more.
+error_code map_io_error(error_code ec) {
+    if (ec == beast::error::timeout) return error::request_timeout;
+    if (ec == http::error::body_limit) return error::body_too_large;
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return error::header_too_large;
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
+        ec == asio::ssl::error::stream_truncated)
+        return error::connection_closed;
+    if (ec.category() == http::make_error_code(http::error::bad_version).category())
+        return error::malformed_response;  // not HTTP/1.1, or broken framing
+    return ec;
+}
+
+}  // namespace
+
+connection::connection(asio::any_io_executor executor, const connection_settings& settings)
+    : settings_(settings), strand_(asio::make_strand(std::move(executor))) {
+    if (settings_.tls) secure_.emplace(strand_, *settings_.tls);
+    else plain_.emplace(strand_);
+}
+
+connection::~connection() {
+    error_code ignored;
+    tcp().socket().close(ignored);
+}
+
+beast::tcp_stream& connection::tcp() noexcept { return secure_ ? secure_->next_layer() : *plain_; }
+
+asio::awaitable<error_code> connection::open(clock::time_point deadline) {
+    const auto& opts = *settings_.opts;
+    const auto& where = settings_.base->where;
+
+    auto connect_deadline = std::min(deadline, clock::now() + opts.timeouts.connect);
+    asio::ip::tcp::resolver resolver(strand_);
+    auto [rec, endpoints] = co_await resolver.async_resolve(where.host, std::to_string(where.port), use_tuple);
+    if (rec) co_return rec;
+
+    arm(tcp(), connect_deadline);
+    auto [cec, ep] = co_await tcp().async_connect(endpoints, use_tuple);
+    if (cec == beast::error::timeout) co_return error::connect_timeout;
+    if (cec) co_return cec;
+    error_code ignored;
+    tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    if (!secure_) co_return error_code{};
+
+    SSL* ssl = secure_->native_handle();
+    if (opts.tls.verify) {
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        int ok = where.host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, where.host.c_str())
+                                  : X509_VERIFY_PARAM_set1_host(param, where.host.c_str(), where.host.size());
+        if (ok != 1) co_return error::tls_handshake_failed;
+    } else {
+        SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
+    }
+    if (!where.host_is_ip && SSL_set_tlsext_host_name(ssl, where.host.c_str()) != 1)
+        co_return error::tls_handshake_failed;
+
+    arm(tcp(), std::min(deadline, clock::now() + opts.timeouts.tls_handshake));
+    auto [hec] = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (hec == beast::error::timeout) co_return error::tls_handshake_timeout;
+    if (hec) co_return map_handshake_error(hec);
+    co_return error_code{};
+}
+
+error_code connection::map_handshake_error(error_code ec) {
+    long verify = SSL_get_verify_result(secure_->native_handle());
+    switch (verify) {
+        case X509_V_OK: break;
+        case X509_V_ERR_HOSTNAME_MISMATCH:
+        case X509_V_ERR_IP_ADDRESS_MISMATCH: return error::tls_hostname_mismatch;
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+        case X509_V_ERR_CERT_NOT_YET_VALID: return error::tls_certificate_expired;
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return error::tls_untrusted_certificate;
+        default: return error::tls_verification_failed;
+    }
+    if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated)
+        return ec;  // the server hung up: keep the system's word for it
+    return error::tls_handshake_failed;
+}
+
+asio::awaitable<error_code> connection::exchange(const http_request& request, http_response& response,
+                                                 clock::time_point deadline) {
+    const auto& opts = *settings_.opts;
+    keep_alive_ = false;
+    received_any_ = false;
+    sent_any_ = false;
+
+    http::request<http::string_body> req{verb_of(request.method), request.target, 11};
+    req.set(http::field::host, settings_.base->where.host_header);
+    req.set(http::field::user_agent, opts.user_agent);
+    req.set(http::field::accept, "application/json");
+    if (request.authorize && !settings_.authorization.empty())
+        req.set(http::field::authorization, settings_.authorization);
+    if (!request.body.empty() || request.method == http_method::post) {
+        req.set(http::field::content_type, "application/json");
+        req.body() = request.body;
+    }
+    req.prepare_payload();
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(opts.max_response_body);
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opts.max_response_header, UINT32_MAX)));
+
+    auto run = [&](auto& stream) -> asio::awaitable<error_code> {
+        arm(tcp(), deadline);
+        auto [wec, written] = co_await http::async_write(stream, req, use_tuple);
+        sent_any_ = written > 0;
+        if (wec) co_return map_io_error(wec);
+        auto [rec, read] = co_await http::async_read(stream, buffer_, parser, use_tuple);
+        received_any_ = read > 0 || parser.got_some();
+        if (rec) co_return map_io_error(rec);
+        co_return error_code{};
+    };
+    error_code ec = secure_ ? co_await run(*secure_) : co_await run(*plain_);
+    if (ec) co_return ec;
+
+    auto& msg = parser.get();
+    response.status = msg.result_int();
+    response.reason = std::string(msg.reason());
+    if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
+    if (response.status < 200 || response.status > 299) {
+        response.headers.clear();
+        for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    keep_alive_ = msg.keep_alive() && !parser.need_eof();
+    response.body = std::move(msg.body());
+    co_return error_code{};
+}
+
+bool connection::usable() {
+    auto& sock = tcp().socket();
+    if (!sock.is_open() || buffer_.size() != 0) return false;
+    char byte;
+    ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace stencila::hub::detail

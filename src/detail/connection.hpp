@@ -1,0 +1,73 @@
+// One HTTP/1.1 connection: a Beast stream over TCP, with or without TLS, and its read buffer.
+// Every operation runs on the connection's own strand (Beast's stream timeouts need one on a
+// multi-threaded io_context) and reports failures as error codes mapped to `hub::error` where
+// one fits, naming the phase (connect, TLS handshake, write, read).
+#pragma once
+
+#include "detail/http_message.hpp"
+#include "detail/url.hpp"
+
+#include <stencila/hub/options.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace stencila::hub::detail {
+
+/// What every connection of one client shares. Immutable after construction.
+struct connection_settings {
+    const options* opts = nullptr;
+    const base_url* base = nullptr;
+    boost::asio::ssl::context* tls = nullptr;  ///< null for http
+    std::string authorization;                 ///< "<prefix> <key>", or empty
+};
+
+class connection {
+public:
+    using clock = std::chrono::steady_clock;
+
+    connection(boost::asio::any_io_executor executor, const connection_settings& settings);
+    ~connection();
+
+    /// Resolves, connects and (for https) handshakes. Run on `strand()`.
+    boost::asio::awaitable<boost::system::error_code> open(clock::time_point deadline);
+
+    /// Writes `request` and reads the response into `response`. Run on `strand()`.
+    boost::asio::awaitable<boost::system::error_code> exchange(const http_request& request,
+                                                               http_response& response,
+                                                               clock::time_point deadline);
+
+    /// Open, and the peer has neither closed it nor sent bytes nobody asked for.
+    [[nodiscard]] bool usable();
+    /// The last response allows another request on this connection.
+    [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }
+    /// Some byte of a response arrived during the last exchange.
+    [[nodiscard]] bool received_any() const noexcept { return received_any_; }
+    /// Some byte of the last request was written.
+    [[nodiscard]] bool sent_any() const noexcept { return sent_any_; }
+
+    [[nodiscard]] const boost::asio::strand<boost::asio::any_io_executor>& strand() const noexcept { return strand_; }
+
+private:
+    boost::beast::tcp_stream& tcp() noexcept;
+    boost::system::error_code map_handshake_error(boost::system::error_code ec);
+
+    const connection_settings& settings_;
+    boost::asio::strand<boost::asio::any_io_executor> strand_;
+    std::optional<boost::beast::tcp_stream> plain_;
+    std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
+    boost::beast::flat_buffer buffer_;
+    bool keep_alive_ = false;
+    bool received_any_ = false;
+    bool sent_any_ = false;
+};
+
+}  // namespace stencila::hub::detail

@@ -1,0 +1,33 @@
+// The transport's view of an exchange: plain structs, no Beast, so the API layer and its tests
+// stay light.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace stencila::hub::detail {
+
+enum class http_method { get, post, delete_ };
+
+struct http_request {
+    http_method method = http_method::get;
+    std::string target;        ///< origin-form: path and query, already encoded
+    std::string_view route;    ///< for logs: the target with secrets replaced, e.g. "tokens/{token}/"
+    std::string body;          ///< JSON; empty = no body
+    bool authorize = false;    ///< send `Authorization: <prefix> <api_key>`
+    /// Safe to send twice: the transport may retry it after a stale connection failed.
+    [[nodiscard]] bool idempotent() const noexcept { return method != http_method::post; }
+};
+
+struct http_response {
+    unsigned status = 0;
+    std::string reason;
+    std::string content_type;
+    std::string body;
+    /// All header fields; filled only for non-2xx answers, which become `api_error`s.
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace stencila::hub::detail

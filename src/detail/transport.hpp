@@ -1,0 +1,36 @@
+// The transport: one operation, `exchange(request) -> response`, with pooling, deadlines, the
+// stale-connection retry and error mapping inside. The API layer sees only this interface, so
+// its tests can use a scripted transport instead of sockets.
+#pragma once
+
+#include "detail/http_message.hpp"
+#include "detail/url.hpp"
+
+#include <stencila/hub/client.hpp>
+#include <stencila/hub/options.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+
+namespace stencila::hub::detail {
+
+class transport {
+public:
+    virtual ~transport() = default;
+    /// Sends `request` and reads the whole response, whatever its status. Throws `system_error`
+    /// for anything that keeps a response from arriving whole.
+    virtual boost::asio::awaitable<http_response> exchange(http_request request) = 0;
+    [[nodiscard]] virtual pool_stats stats() const = 0;
+};
+
+/// HTTP/1.1 over Beast (TCP or TLS) with a keep-alive pool. Throws `system_error` when the TLS
+/// settings cannot be loaded.
+std::shared_ptr<transport> make_beast_transport(boost::asio::any_io_executor executor, const options& opts,
+                                                const base_url& base);
+
+/// Calls `opts.logger` when it is set and `level` is at least `opts.min_log_level`.
+void log(const options& opts, log_level level, std::string_view message);
+
+}  // namespace stencila::hub::detail

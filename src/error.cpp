@@ -1,0 +1,152 @@
+#include <stencila/hub/error.hpp>
+
+#include "detail/error_envelope.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace stencila::hub {
+namespace {
+
+class category_impl final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "stencila.hub"; }
+    std::string message(int ev) const override {
+        switch (static_cast<error>(ev)) {
+            case error::empty_token: return "token is empty";
+            case error::invalid_base_url: return "invalid base URL";
+            case error::invalid_argument: return "invalid argument";
+            case error::connect_timeout: return "timed out connecting";
+            case error::tls_handshake_timeout: return "timed out in the TLS handshake";
+            case error::request_timeout: return "timed out waiting for the response";
+            case error::pool_timeout: return "timed out waiting for a pooled connection";
+            case error::tls_untrusted_certificate: return "TLS certificate not trusted (unknown issuer)";
+            case error::tls_hostname_mismatch: return "TLS certificate does not match the host name";
+            case error::tls_certificate_expired: return "TLS certificate expired or not yet valid";
+            case error::tls_verification_failed: return "TLS certificate verification failed";
+            case error::tls_handshake_failed: return "TLS handshake failed";
+            case error::body_too_large: return "response body too large";
+            case error::header_too_large: return "response header too large";
+            case error::malformed_response: return "malformed response";
+            case error::connection_closed: return "connection closed before the response was complete";
+            case error::cross_origin_link: return "paging link points at another origin";
+        }
+        return "unknown stencila.hub error";
+    }
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string describe(const api_error::details& d) {
+    std::string s = "Hub answered " + std::to_string(d.status);
+    if (!d.reason.empty()) s += " " + d.reason;
+    s += ": " + d.message;
+    for (const auto& e : d.errors) {
+        s += e.field ? " [" + *e.field + ": " : " [";
+        s += e.message + "]";
+    }
+    return s;
+}
+
+}  // namespace
+
+const boost::system::error_category& error_category() noexcept {
+    static const category_impl instance;
+    return instance;
+}
+
+api_error::api_error(details d) : std::runtime_error(describe(d)), d_(std::move(d)) {}
+
+std::optional<std::string> api_error::header(std::string_view name) const {
+    for (const auto& [k, v] : d_.headers)
+        if (iequals(k, name)) return v;
+    return std::nullopt;
+}
+
+namespace detail {
+namespace {
+
+constexpr std::size_t kept_body = 4096;
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string html_title(std::string_view body) {
+    std::string lower(body.substr(0, 8192));
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto open = lower.find("<title>");
+    if (open == std::string::npos) return {};
+    auto close = lower.find("</title>", open);
+    if (close == std::string::npos) return {};
+    return std::string(trim(body.substr(open + 7, close - open - 7)));
+}
+
+// Reads {"message": "...", "errors": [{"field": ..., "message": ...}]}; `detail` is accepted too,
+// as plain DRF servers send it. Returns false when the body is not such an object.
+bool read_envelope(std::string_view body, api_error::details& d) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return false;
+    const auto& o = v.get_object();
+    const boost::json::value* m = o.if_contains("message");
+    if (!m || !m->is_string()) m = o.if_contains("detail");
+    if (m && m->is_string()) d.message = std::string(m->get_string());
+    if (const auto* errs = o.if_contains("errors"); errs && errs->is_array()) {
+        for (const auto& e : errs->get_array()) {
+            if (!e.is_object()) continue;
+            field_error fe;
+            if (const auto* f = e.get_object().if_contains("field"); f && f->is_string())
+                fe.field = std::string(f->get_string());
+            if (const auto* fm = e.get_object().if_contains("message"); fm && fm->is_string())
+                fe.message = std::string(fm->get_string());
+            d.errors.push_back(std::move(fe));
+        }
+    }
+    if (d.message.empty()) d.message = d.errors.empty() ? "JSON body without a message" : "Invalid input.";
+    return true;
+}
+
+}  // namespace
+
+api_error make_api_error(http_response&& r) {
+    api_error::details d;
+    d.status = r.status;
+    d.reason = std::move(r.reason);
+    d.headers = std::move(r.headers);
+    for (auto& [name, value] : d.headers)
+        if (iequals(name, "set-cookie")) value = "[redacted]";
+
+    std::string_view body = r.body;
+    std::string_view type = r.content_type;
+    if (trim(body).empty()) {
+        d.message = "empty body";
+    } else if (!read_envelope(body, d)) {
+        bool html = type.find("html") != std::string_view::npos || trim(body).front() == '<';
+        if (html) {
+            auto title = html_title(body);
+            d.message = title.empty() ? "an HTML page, not the Hub's JSON"
+                                      : "an HTML page, not the Hub's JSON (\"" + title + "\")";
+        } else {
+            d.message = "a body that is not the Hub's JSON (" + std::to_string(body.size()) + " bytes" +
+                        (type.empty() ? std::string(")") : ", " + std::string(type) + ")");
+        }
+    }
+    d.body_truncated = r.body.size() > kept_body;
+    if (d.body_truncated) r.body.resize(kept_body);
+    d.body = std::move(r.body);
+    return api_error(std::move(d));
+}
+
+}  // namespace detail
+}  // namespace stencila::hub

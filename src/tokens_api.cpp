@@ -1,0 +1,95 @@
+// The four calls: build the request, exchange it, map the answer to a model or an `api_error`.
+#include "detail/client_state.hpp"
+#include "detail/error_envelope.hpp"
+#include "detail/json_models.hpp"
+
+#include <stencila/hub/client.hpp>
+
+#include <boost/system/system_error.hpp>
+
+namespace stencila::hub {
+namespace asio = boost::asio;
+using detail::http_method;
+using detail::http_request;
+using detail::http_response;
+using state_ptr = std::shared_ptr<detail::client_state>;
+
+namespace {
+
+constexpr std::string_view collection_route = "tokens/";
+constexpr std::string_view detail_route = "tokens/{token}/";
+
+[[noreturn]] void reject(error e, const char* what) {
+    throw boost::system::system_error(make_error_code(e), what);
+}
+
+// Non-2xx answers become `api_error`s.
+http_response&& expect_success(http_response&& r) {
+    if (r.status < 200 || r.status > 299) throw detail::make_api_error(std::move(r));
+    return std::move(r);
+}
+
+// The coroutines take the state by value: an operation keeps it alive, whatever happens to the
+// `tokens_api` or `client` it was started from.
+asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool authorize) {
+    http_request req{http_method::post, detail::tokens_target(s->base, {}, {}), collection_route, std::move(body), authorize};
+    auto r = expect_success(co_await s->http->exchange(std::move(req)));
+    co_return detail::parse_created_token(r.body);
+}
+
+asio::awaitable<token_page> do_list(state_ptr s, std::string target) {
+    http_request req{http_method::get, std::move(target), collection_route, {}, true};
+    auto r = expect_success(co_await s->http->exchange(std::move(req)));
+    co_return detail::parse_token_page(r.body);
+}
+
+asio::awaitable<token> do_read(state_ptr s, std::string target) {
+    http_request req{http_method::get, std::move(target), detail_route, {}, false};
+    auto r = expect_success(co_await s->http->exchange(std::move(req)));
+    co_return detail::parse_token(r.body);
+}
+
+asio::awaitable<void> do_remove(state_ptr s, std::string target) {
+    http_request req{http_method::delete_, std::move(target), detail_route, {}, false};
+    expect_success(co_await s->http->exchange(std::move(req)));
+}
+
+std::string checked_token_target(const detail::client_state& s, const secret& token) {
+    if (token.empty()) reject(error::empty_token, "the token to read or remove is empty");
+    return detail::token_target(s.base, token.reveal());
+}
+
+}  // namespace
+
+asio::awaitable<created_token> tokens_api::create(password_credentials c) const {
+    if (c.username.empty() || c.password.empty())
+        reject(error::invalid_argument, "create: username and password must both be given");
+    return do_create(state_, detail::create_body(c), false);
+}
+
+asio::awaitable<created_token> tokens_api::create(openid_credentials c) const {
+    if (c.jwt.empty()) reject(error::invalid_argument, "create: the OpenID token is empty");
+    return do_create(state_, detail::create_body(c), false);
+}
+
+asio::awaitable<created_token> tokens_api::create() const {
+    if (state_->opts.api_key.empty())
+        reject(error::invalid_argument, "create: no credentials given and no options::api_key configured");
+    return do_create(state_, "{}", true);
+}
+
+asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) const {
+    if ((limit && *limit <= 0) || (offset && *offset < 0))
+        reject(error::invalid_argument, "list: limit must be positive and offset not negative");
+    return do_list(state_, detail::tokens_target(state_->base, limit, offset));
+}
+
+asio::awaitable<token> tokens_api::read(secret token) const {
+    return do_read(state_, checked_token_target(*state_, token));
+}
+
+asio::awaitable<void> tokens_api::remove(secret token) const {
+    return do_remove(state_, checked_token_target(*state_, token));
+}
+
+}  // namespace stencila::hub

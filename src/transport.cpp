@@ -1,0 +1,169 @@
+#include "detail/transport.hpp"
+
+#include "detail/connection.hpp"
+#include "detail/connection_pool.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+
+namespace stencila::hub::detail {
+namespace asio = boost::asio;
+using boost::system::error_code;
+using boost::system::system_error;
+
+void log(const options& opts, log_level level, std::string_view message) {
+    if (opts.logger && level >= opts.min_log_level) opts.logger(level, message);
+}
+
+namespace {
+
+const char* method_name(http_method m) {
+    switch (m) {
+        case http_method::get: return "GET";
+        case http_method::post: return "POST";
+        case http_method::delete_: return "DELETE";
+    }
+    return "?";
+}
+
+std::unique_ptr<asio::ssl::context> make_tls_context(const options& opts) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
+    const auto& t = opts.tls;
+    auto load = [](const char* what, auto&& f) {
+        error_code ec;
+        f(ec);
+        if (ec) throw system_error(make_error_code(error::invalid_argument), std::string("TLS: cannot load ") + what + ": " + ec.message());
+    };
+    if (t.ca_file.empty() && t.ca_directory.empty() && t.ca_pem.empty())
+        load("the system's trusted CAs", [&](error_code& ec) { ctx->set_default_verify_paths(ec); });
+    if (!t.ca_file.empty()) load("tls.ca_file", [&](error_code& ec) { ctx->load_verify_file(t.ca_file, ec); });
+    if (!t.ca_directory.empty()) load("tls.ca_directory", [&](error_code& ec) { ctx->add_verify_path(t.ca_directory, ec); });
+    if (!t.ca_pem.empty())
+        load("tls.ca_pem", [&](error_code& ec) { ctx->add_certificate_authority(asio::buffer(t.ca_pem), ec); });
+    if (!t.certificate_file.empty())
+        load("tls.certificate_file", [&](error_code& ec) { ctx->use_certificate_chain_file(t.certificate_file, ec); });
+    if (!t.certificate_pem.empty())
+        load("tls.certificate_pem", [&](error_code& ec) { ctx->use_certificate_chain(asio::buffer(t.certificate_pem), ec); });
+    if (!t.private_key_file.empty())
+        load("tls.private_key_file", [&](error_code& ec) { ctx->use_private_key_file(t.private_key_file, asio::ssl::context::pem, ec); });
+    if (!t.private_key_pem.empty())
+        load("tls.private_key_pem", [&](error_code& ec) {
+            ctx->use_private_key(asio::buffer(t.private_key_pem.reveal()), asio::ssl::context::pem, ec);
+        });
+    ctx->set_verify_mode(t.verify ? asio::ssl::verify_peer : asio::ssl::verify_none);
+    return ctx;
+}
+
+class beast_transport final : public transport, public std::enable_shared_from_this<beast_transport> {
+public:
+    beast_transport(asio::any_io_executor executor, const options& opts, const base_url& base)
+        : executor_(std::move(executor)), opts_(opts), base_(base),
+          pool_(executor_, opts_.pool.max_connections, opts_.pool.idle_timeout) {
+        if (base_.where.https) tls_ = make_tls_context(opts_);
+        settings_ = {&opts_, &base_, tls_.get(), {}};
+        if (!opts_.api_key.empty())
+            settings_.authorization =
+                opts_.api_key_prefix.empty() ? opts_.api_key.reveal() : opts_.api_key_prefix + " " + opts_.api_key.reveal();
+        if (base_.where.https && !opts_.tls.verify)
+            log(opts_, log_level::warning, "TLS verification is OFF (options.tls.verify = false): any server can pose as " +
+                                               base_.where.host_header);
+    }
+
+    asio::awaitable<http_response> exchange(http_request request) override {
+        auto self = shared_from_this();  // outstanding operations keep the transport alive
+        auto deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request
+                                                           : clock::time_point::max();
+        for (int attempt = 0;; ++attempt) {
+            auto lease = co_await pool_.acquire(deadline, attempt > 0);
+            auto conn = std::move(lease.connection);
+            if (!conn) {
+                conn = std::make_unique<connection>(executor_, settings_);
+                error_code ec = co_await asio::co_spawn(conn->strand(), conn->open(deadline), asio::use_awaitable);
+                if (ec) {
+                    pool_.release(nullptr, false);
+                    fail(request, ec, "connecting to");
+                }
+                opened_.fetch_add(1, std::memory_order_relaxed);
+                if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
+            }
+
+            http_response response;
+            error_code ec;
+            std::exception_ptr cancelled;
+            try {
+                ec = co_await asio::co_spawn(conn->strand(), conn->exchange(request, response, deadline),
+                                             asio::use_awaitable);
+            } catch (...) {
+                cancelled = std::current_exception();
+            }
+            if (cancelled) {
+                pool_.release(nullptr, false);  // Beast leaves a cancelled stream in no known state
+                std::rethrow_exception(cancelled);
+            }
+            if (!ec) {
+                bool keep = conn->keep_alive();
+                pool_.release(std::move(conn), keep);
+                if (opts_.logger)
+                    log(opts_, log_level::debug, std::string(method_name(request.method)) + " " + std::string(request.route) +
+                                                     " -> " + std::to_string(response.status));
+                co_return response;
+            }
+            bool stale = lease.reused && !conn->received_any() && ec != error::request_timeout &&
+                         ec != asio::error::operation_aborted;
+            pool_.release(std::move(conn), false);
+            if (stale && attempt == 0 && request.idempotent()) {
+                retried_.fetch_add(1, std::memory_order_relaxed);
+                if (opts_.logger)
+                    log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
+                                                    std::string(request.route) + " on a fresh connection: " + ec.message());
+                continue;
+            }
+            fail(request, ec, "exchanging with");
+        }
+    }
+
+    pool_stats stats() const override {
+        auto s = pool_.stats();
+        s.opened = opened_.load(std::memory_order_relaxed);
+        s.retried = retried_.load(std::memory_order_relaxed);
+        return s;
+    }
+
+private:
+    using clock = connection::clock;
+
+    [[noreturn]] void fail(const http_request& request, error_code ec, const char* doing) const {
+        std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": " + doing +
+                           " " + base_.where.host_header;
+        if (opts_.logger) log(opts_, log_level::warning, what + ": " + ec.message());
+        throw system_error(ec, what);
+    }
+
+    asio::any_io_executor executor_;
+    const options opts_;  // copies: operations in flight may outlive the client
+    const base_url base_;
+    std::unique_ptr<asio::ssl::context> tls_;
+    connection_settings settings_;
+    connection_pool<connection> pool_;
+    std::atomic<std::uint64_t> opened_{0};
+    std::atomic<std::uint64_t> retried_{0};
+};
+
+}  // namespace
+
+std::shared_ptr<transport> make_beast_transport(asio::any_io_executor executor, const options& opts,
+                                                const base_url& base) {
+    return std::make_shared<beast_transport>(std::move(executor), opts, base);
+}
+
+}  // namespace stencila::hub::detail
