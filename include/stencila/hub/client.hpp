@@ -33,6 +33,7 @@ namespace stencila::hub {
 
 namespace detail {
 class client_state;
+struct access;  // builds a tokens_api over any transport (unit tests)
 }
 
 /// Counters of the connection pool, readable while the client runs.
@@ -70,6 +71,7 @@ public:
 
 private:
     friend class client;
+    friend struct detail::access;
     explicit tokens_api(std::shared_ptr<detail::client_state> state) : state_(std::move(state)) {}
     std::shared_ptr<detail::client_state> state_;
 };
