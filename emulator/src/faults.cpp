@@ -1,0 +1,57 @@
+#include "faults.hpp"
+
+namespace stencila::hub::emulator::detail {
+
+void fault_queue::push(fault f) {
+    std::lock_guard lock(mutex_);
+    faults_.push_back(std::move(f));
+    any_ = true;
+}
+
+void fault_queue::clear() {
+    std::lock_guard lock(mutex_);
+    faults_.clear();
+    any_ = false;
+}
+
+std::optional<fault> fault_queue::take(std::string_view method, std::string_view path) {
+    if (!any_.load(std::memory_order_relaxed)) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+        if (!it->method.empty() && it->method != method) continue;
+        if (path.substr(0, it->path_prefix.size()) != it->path_prefix) continue;
+        if (it->skip > 0) {
+            --it->skip;
+            continue;
+        }
+        fault f = *it;
+        if (it->times > 0 && --it->times == 0) faults_.erase(it);
+        any_ = !faults_.empty();
+        return f;
+    }
+    return std::nullopt;
+}
+
+std::string_view reason_phrase(unsigned status) {
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 413: return "Request Entity Too Large";
+    case 414: return "Request-URI Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+    }
+}
+
+}  // namespace stencila::hub::emulator::detail

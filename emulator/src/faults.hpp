@@ -1,0 +1,31 @@
+// Queued faults, matched deterministically against upcoming requests (in arrival order).
+#pragma once
+
+#include "stencila/hub/emulator.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace stencila::hub::emulator::detail {
+
+class fault_queue {
+public:
+    void push(fault f);
+    void clear();
+    /// The fault this request gets, if any. A fault's `skip` lets matching requests through
+    /// first; after `times` applications (0 = forever) it is dropped.
+    std::optional<fault> take(std::string_view method, std::string_view path);
+
+private:
+    std::mutex mutex_;
+    std::vector<fault> faults_;
+    std::atomic<bool> any_{false};
+};
+
+/// The body and status line parts of a `status` fault.
+std::string_view reason_phrase(unsigned status);
+
+}  // namespace stencila::hub::emulator::detail

@@ -1,0 +1,59 @@
+// Request -> response by the Hub's rules (routing, content negotiation, authentication,
+// permissions, the four token actions, errors). Plain structs in and out: no Beast here.
+#pragma once
+
+#include "store.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stencila::hub::emulator::detail {
+
+/// The parts of an HTTP request the Hub looks at. Views into the server's request.
+struct hub_request {
+    std::string_view method;
+    std::string_view target;  ///< origin-form, e.g. /api/tokens/?limit=2
+    std::string_view host;    ///< Host header; empty = use the listening address
+    std::string_view authorization;
+    std::string_view content_type;
+    std::string_view accept;
+    std::string_view forwarded_proto;   ///< X-Forwarded-Proto
+    std::string_view method_override;   ///< X-HTTP-Method-Override
+    std::string_view body;
+};
+
+/// The answer. Reused across requests of a connection so its buffers are not reallocated.
+struct hub_response {
+    unsigned status = 200;
+    std::string_view content_type;  ///< empty = no Content-Type header (204)
+    std::string_view allow;         ///< empty = no Allow header (Django's own 404 page)
+    bool head = false;              ///< send headers only (Content-Length of the GET body)
+    std::string body;
+
+    // scratch space, reused
+    std::string path;
+    std::string link_base;
+    std::vector<token_view> items;
+};
+
+class hub_handler {
+public:
+    hub_handler(store& s, bool https, std::string default_host, std::vector<std::string> openid_test_audiences);
+    void handle(const hub_request& req, hub_response& res);
+
+private:
+    void list(const hub_request& req, hub_response& res, int user, std::string_view raw_path, std::string_view query);
+    void retrieve(hub_response& res, std::string_view token, bool remove);
+    void create(const hub_request& req, hub_response& res, int auth_user);
+
+    store& store_;
+    bool https_;
+    std::string default_host_;
+    std::vector<std::string> test_audiences_;
+};
+
+/// The request path with token values replaced, for logs.
+std::string redact_target(std::string_view target);
+
+}  // namespace stencila::hub::emulator::detail
