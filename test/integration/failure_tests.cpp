@@ -1,0 +1,151 @@
+// Network and server failures end in clear, specific errors, and the client keeps working.
+#include "fixture.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace test;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class T>
+boost::system::error_code code_of(hub_fixture& f, asio::awaitable<T> op) {
+    try {
+        f.run(std::move(op));
+    } catch (const boost::system::system_error& e) {
+        return e.code();
+    }
+    return {};
+}
+
+emu::server_options with_faults() {
+    emu::server_options so;
+    so.faults = true;
+    return so;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(failures)
+
+BOOST_AUTO_TEST_CASE(refused_connection_is_a_system_error) {
+    std::uint16_t port;
+    {
+        asio::io_context io;
+        asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+        port = a.local_endpoint().port();
+    }  // closed: nothing listens there now
+    hub_fixture f;
+    auto opts = f.options();
+    opts.base_url = "https://127.0.0.1:" + std::to_string(port) + "/api";
+    hub::client c{f.io.get_executor(), opts};
+    BOOST_TEST((code_of(f, c.tokens().read("foo")) == asio::error::connection_refused));
+}
+
+BOOST_AUTO_TEST_CASE(stalled_server_hits_the_request_deadline_and_the_next_call_succeeds) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.timeouts.request = 300ms;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::stall});
+    BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::request_timeout));
+    BOOST_TEST(c.stats().discarded == 1u);
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_call_ends_with_operation_aborted_and_discards_its_connection) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run(c.tokens().read(token));  // one pooled connection
+    f.server.inject({.what = emu::fault::kind::stall});
+
+    asio::cancellation_signal cancel;
+    std::exception_ptr outcome;
+    asio::co_spawn(f.io, c.tokens().read(token),
+                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, hub::token) { outcome = e; }));
+    asio::steady_timer timer(f.io, 100ms);
+    timer.async_wait([&](auto) { cancel.emit(asio::cancellation_type::terminal); });
+    f.io.restart();
+    f.io.run();
+    BOOST_REQUIRE(outcome);
+    try {
+        std::rethrow_exception(outcome);
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == asio::error::operation_aborted));
+    }
+    BOOST_TEST(c.stats().discarded == 1u);
+    BOOST_TEST(c.stats().idle == 0u);
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_CASE(html_502_page_is_an_api_error_that_says_html) {
+    hub_fixture f{with_faults()};
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::status, .status = 502, .html = true});
+    try {
+        f.run(c.tokens().read("foo"));
+        BOOST_FAIL("expected an api_error");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 502u);
+        BOOST_TEST(e.message().find("HTML") != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_header_is_reachable_from_the_api_error) {
+    hub_fixture f{with_faults()};
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::status, .status = 429, .retry_after = "1"});
+    try {
+        f.run(c.tokens().read("foo"));
+        BOOST_FAIL("expected an api_error");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 429u);
+        BOOST_TEST(e.header("retry-after").value_or("") == "1");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(oversized_body_is_body_too_large) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.max_response_body = 64 * 1024;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::oversized_body, .oversized_bytes = 1 << 20});
+    BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::body_too_large));
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_is_malformed_response) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::malformed_json});
+    BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::malformed_response));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_body_is_connection_closed) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::truncated_body});
+    BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::connection_closed));
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_CASE(reset_mid_body_is_an_error_and_not_retried) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::reset_mid_body});
+    BOOST_TEST(code_of(f, c.tokens().read(token)).failed());
+    BOOST_TEST(c.stats().retried == 0u);
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

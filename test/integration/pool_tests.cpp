@@ -1,0 +1,108 @@
+// The keep-alive pool on real sockets: reuse, limits, idle closes by the server, and the
+// transparent retry of a call that met a connection the server had just closed.
+#include "fixture.hpp"
+
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+#include <vector>
+
+using namespace test;
+
+BOOST_AUTO_TEST_SUITE(connection_pool)
+
+BOOST_AUTO_TEST_CASE(thousand_sequential_calls_open_exactly_one_connection) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run([&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 1000; ++i) co_await c.tokens().read(token);
+    }());
+    BOOST_TEST(c.stats().opened == 1u);
+    BOOST_TEST(c.stats().reused == 999u);
+    BOOST_TEST(f.server.stats().connections_accepted == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(two_hundred_concurrent_calls_with_limit_eight_use_at_most_eight_connections) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.pool.max_connections = 8;
+    hub::client c{f.io.get_executor(), opts};
+    int succeeded = 0;
+    for (int i = 0; i < 200; ++i)
+        asio::co_spawn(f.io, [&]() -> asio::awaitable<void> {
+            auto t = co_await c.tokens().read(token);
+            if (t.id == token.substr(0, 8)) ++succeeded;
+        }, asio::detached);
+    f.io.run();
+    BOOST_TEST(succeeded == 200);
+    BOOST_TEST(c.stats().opened <= 8u);
+    BOOST_TEST(f.server.stats().connections_accepted <= 8u);
+    BOOST_TEST(c.stats().in_use == 0u);
+    BOOST_TEST(c.stats().waiting == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_calls_from_two_threads_all_succeed) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.pool.max_connections = 4;
+    hub::client c{f.io.get_executor(), opts};
+    std::atomic<int> succeeded{0};
+    for (int i = 0; i < 400; ++i)
+        asio::co_spawn(f.io, [&]() -> asio::awaitable<void> {
+            co_await c.tokens().read(token);
+            ++succeeded;
+        }, asio::detached);
+    std::thread second([&] { f.io.run(); });
+    f.io.run();
+    second.join();
+    BOOST_TEST(succeeded == 400);
+    BOOST_TEST(c.stats().opened <= 4u);
+}
+
+BOOST_AUTO_TEST_CASE(server_closing_idle_connections_goes_unnoticed) {
+    emu::server_options so;
+    so.idle_timeout = std::chrono::milliseconds(50);
+    hub_fixture f{so};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run(c.tokens().read(token));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server closes the idle connection
+    auto t = f.run(c.tokens().read(token));
+    BOOST_TEST(t.id == token.substr(0, 8));
+    BOOST_TEST(c.stats().opened == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(call_racing_a_server_close_is_retried_once_on_a_fresh_connection) {
+    emu::server_options so;
+    so.faults = true;
+    hub_fixture f{so};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    // The first answer keeps the connection alive in its headers, then the server closes it:
+    // the next call finds the connection pooled and dead.
+    f.server.inject({.what = emu::fault::kind::close_after_response, .path_prefix = "/api/tokens/"});
+    f.run(c.tokens().read(token));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto t = f.run(c.tokens().read(token));
+    BOOST_TEST(t.id == token.substr(0, 8));
+    BOOST_TEST(c.stats().opened == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(server_connection_close_header_discards_the_connection) {
+    emu::server_options so;
+    so.max_requests_per_connection = 2;
+    hub_fixture f{so};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run([&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 6; ++i) co_await c.tokens().read(token);
+    }());
+    BOOST_TEST(c.stats().opened == 3u);
+    BOOST_TEST(c.stats().retried == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
