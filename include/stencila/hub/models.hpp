@@ -10,18 +10,26 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace stencila::hub {
 
+// The credentials types have constructors rather than being aggregates: g++ 12 destroys an
+// aggregate temporary twice when it is built inside a `co_await` expression, as in
+// `co_await tokens.create(password_credentials{"sam", "secret"})`.
+
 /// Credentials for `tokens_api::create`: a username (or the account's email) and a password.
 struct password_credentials {
+    password_credentials(std::string username_, secret password_)
+        : username(std::move(username_)), password(std::move(password_)) {}
     std::string username;
     secret password;
 };
 
 /// Credentials for `tokens_api::create`: an OpenID Connect JWT (the Hub accepts Google's).
 struct openid_credentials {
+    explicit openid_credentials(secret jwt_) : jwt(std::move(jwt_)) {}
     secret jwt;
 };
 
