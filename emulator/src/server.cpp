@@ -239,20 +239,8 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
         }
         bool replaces_answer = f && (f->what == fault::kind::stall || f->what == fault::kind::status ||
                                      f->what == fault::kind::malformed_json || f->what == fault::kind::oversized_body);
-        if (replaces_answer) {
-            if (!co_await apply_fault(stream, *f, version, out, res, keep_alive)) co_return;
-        } else {
-            handler->handle(hr, res);
-            if (!f) {
-                build_response(out, res, version, keep_alive, gzip_ok);
-                auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), use_tuple);
-                if (wec) co_return;
-            } else {
-                co_await break_answer(stream, *f, version, out, res);
-                co_return;
-            }
-        }
-        if (opt.request_log) {
+        auto log = [&] {
+            if (!opt.request_log) return;
             auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
             std::string line(hr.method);
             line += ' ';
@@ -263,6 +251,24 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
             line += std::to_string(us);
             line += "us";
             opt.request_log(line);
+        };
+        if (replaces_answer) {
+            if (f->what == fault::kind::status) res.status = f->status;
+            else if (f->what != fault::kind::stall) res.status = 200;
+            if (f->what != fault::kind::stall) log();
+            if (!co_await apply_fault(stream, *f, version, out, res, keep_alive)) co_return;
+        } else {
+            handler->handle(hr, res);
+            if (!f) {
+                build_response(out, res, version, keep_alive, gzip_ok);
+                log();
+                auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), use_tuple);
+                if (wec) co_return;
+            } else {
+                log();
+                co_await break_answer(stream, *f, version, out, res);
+                co_return;
+            }
         }
         if (!keep_alive) break;
     }

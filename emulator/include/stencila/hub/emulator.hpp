@@ -25,11 +25,11 @@ namespace stencila::hub::emulator {
 
 /// A Hub user account.
 struct user {
-    std::string username;
-    std::string password;
-    std::string email;       ///< optional; create also accepts it in place of the username
-    std::string first_name;  ///< may be empty, as on the real Hub
-    std::string last_name;
+    std::string username{};
+    std::string password{};
+    std::string email{};       ///< optional; create also accepts it in place of the username
+    std::string first_name{};  ///< may be empty, as on the real Hub
+    std::string last_name{};
     bool active = true;      ///< inactive users get tokens, but using them fails (§ inactive)
 };
 
@@ -47,13 +47,13 @@ struct fault {
         oversized_body,        ///< 200 with a valid-looking JSON body of `oversized_bytes`
     };
     kind what = kind::status;
-    std::string method;       ///< "GET", "POST", "DELETE"...; empty matches any
-    std::string path_prefix;  ///< matched against the request path, e.g. "/api/tokens/"; empty = any
+    std::string method{};       ///< "GET", "POST", "DELETE"...; empty matches any
+    std::string path_prefix{};  ///< matched against the request path, e.g. "/api/tokens/"; empty = any
     unsigned skip = 0;        ///< matching requests let through before the fault applies
     unsigned times = 1;       ///< matching requests that get the fault; 0 = all from then on
     std::chrono::milliseconds delay{0};  ///< for `latency`
     unsigned status = 503;               ///< for `status`: 429, 500, 502, 503 or 504
-    std::string retry_after;             ///< for `status`: "" (none), "1", or an HTTP-date
+    std::string retry_after{};             ///< for `status`: "" (none), "1", or an HTTP-date
     bool html = false;                   ///< for `status`: the Hub's HTML 50x page, not JSON
     std::size_t oversized_bytes = 16u << 20;  ///< for `oversized_body`
 };
@@ -63,19 +63,19 @@ struct server_options {
     std::string listen = "127.0.0.1";  ///< address to bind
     std::uint16_t port = 0;            ///< 0 = ephemeral
     bool https = true;                 ///< false = plain HTTP
-    std::string cert_pem;              ///< server certificate chain; empty = generate a CA and a cert
-    std::string key_pem;               ///< its private key
+    std::string cert_pem{};              ///< server certificate chain; empty = generate a CA and a cert
+    std::string key_pem{};               ///< its private key
     bool require_client_certificate = false;  ///< mTLS: reject clients without a cert signed by the CA
-    std::string client_ca_pem;         ///< CA for client certs; empty = the emulator's own CA
+    std::string client_ca_pem{};         ///< CA for client certs; empty = the emulator's own CA
     unsigned threads = 1;              ///< I/O threads
     bool faults = false;               ///< honour `server::inject`
     bool gzip = true;                  ///< gzip JSON bodies >= 10 KiB when the request accepts gzip
     std::chrono::milliseconds idle_timeout{0};  ///< close idle keep-alive connections; 0 = never
     unsigned max_requests_per_connection = 0;   ///< then `Connection: close`; 0 = unlimited
-    std::vector<std::string> openid_test_audiences;  ///< JWT audiences accepted without Google
+    std::vector<std::string> openid_test_audiences{};  ///< JWT audiences accepted without Google
     /// Called once per request with one line (method, path with token values redacted, status,
     /// microseconds). Empty = no logging. Called from I/O threads.
-    std::function<void(std::string_view)> request_log;
+    std::function<void(std::string_view)> request_log{};
 };
 
 /// Counters, readable at any time.
