@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(create_list_read_delete_follow_the_hubs_flow) {
     BOOST_TEST(created.last_name == "User");
     BOOST_TEST(created.token.reveal().size() == 64u);
     BOOST_TEST(created.id == created.token.reveal().substr(0, 8));
-    BOOST_TEST(created.created <= std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+    BOOST_TEST((created.created <= std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now())));
     BOOST_REQUIRE(created.expiry);
     BOOST_TEST((*created.expiry > before + std::chrono::hours(24 * 7) - std::chrono::minutes(1)));
 

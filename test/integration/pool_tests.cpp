@@ -2,7 +2,7 @@
 // transparent retry of a call that met a connection the server had just closed.
 #include "fixture.hpp"
 
-#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <thread>
