@@ -49,6 +49,16 @@ std::optional<origin> origin_of(const boost::urls::url_view& u, std::string* why
     return o;
 }
 
+// The URL as it may appear in a message: user-info (a password, perhaps) cut out.
+std::string shown(std::string_view url) {
+    auto start = url.find("://");
+    start = start == std::string_view::npos ? 0 : start + 3;
+    auto end = url.find_first_of("/?#", start);
+    auto at = url.substr(0, end).rfind('@');
+    if (at == std::string_view::npos || at < start) return std::string(url);
+    return std::string(url.substr(0, start)) + "[redacted]" + std::string(url.substr(at));
+}
+
 void append_int(std::string& s, std::int64_t v) {
     char buf[24];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -59,12 +69,12 @@ void append_int(std::string& s, std::int64_t v) {
 
 base_url parse_base_url(std::string_view text) {
     auto parsed = boost::urls::parse_absolute_uri(text);
-    if (!parsed) fail("base URL \"" + std::string(text) + "\" is not an absolute URL");
+    if (!parsed) fail("base URL \"" + shown(text) + "\" is not an absolute URL");
     std::string why;
     auto o = origin_of(*parsed, &why);
-    if (!o) fail("base URL \"" + std::string(text) + "\": " + why);
+    if (!o) fail("base URL \"" + shown(text) + "\": " + why);
     if (parsed->has_query() || parsed->has_fragment())
-        fail("base URL \"" + std::string(text) + "\": a query or fragment is not allowed");
+        fail("base URL \"" + shown(text) + "\": a query or fragment is not allowed");
     base_url b{std::move(*o), std::string(parsed->encoded_path())};
     while (!b.path.empty() && b.path.back() == '/') b.path.pop_back();
     return b;

@@ -83,7 +83,7 @@ public:
                     co_return lease{};
                 }
             }
-            w = std::make_shared<waiter>(executor_);
+            w = std::make_shared<waiter>(executor_, fresh);
             waiters_.push_back(w);
         }
         doomed.clear();
@@ -99,6 +99,9 @@ public:
             std::lock_guard lock(mutex_);
             if (!keep || !c) {
                 if (c) ++stats_.discarded;
+                doomed = std::move(c);
+            } else if (!waiters_.empty() && waiters_.front()->fresh) {
+                ++stats_.evicted;  // the next in line wants a new connection: make room for it
                 doomed = std::move(c);
             }
             if (!waiters_.empty()) {
@@ -139,8 +142,9 @@ private:
         clock::time_point since;
     };
     struct waiter {
-        explicit waiter(const boost::asio::any_io_executor& ex) : signal(ex, 1) {}
+        waiter(const boost::asio::any_io_executor& ex, bool wants_fresh) : signal(ex, 1), fresh(wants_fresh) {}
         boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> signal;
+        const bool fresh;
         bool granted = false;
         std::unique_ptr<Connection> connection;
     };
