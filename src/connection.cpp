@@ -1,4 +1,5 @@
 #include "detail/connection.hpp"
+#include "detail/gzip.hpp"
 
 #include <stencila/hub/error.hpp>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -143,6 +145,7 @@ asio::awaitable<error_code> connection::exchange(const http_request& request, ht
     req.set(http::field::host, settings_.base->where.host_header);
     req.set(http::field::user_agent, opts.user_agent);
     req.set(http::field::accept, "application/json");
+    if (request.accept_gzip) req.set(http::field::accept_encoding, "gzip");
     if (request.authorize && !settings_.authorization.empty())
         req.set(http::field::authorization, settings_.authorization);
     if (!request.body.empty() || request.method == http_method::post) {
@@ -177,7 +180,11 @@ asio::awaitable<error_code> connection::exchange(const http_request& request, ht
         for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
     keep_alive_ = msg.keep_alive() && !parser.need_eof();
-    response.body = std::move(msg.body());
+    if (auto ce = msg.find(http::field::content_encoding); ce != msg.end() && beast::iequals(ce->value(), "gzip")) {
+        if (auto gec = gunzip(msg.body(), response.body, opts.max_response_body)) co_return gec;
+    } else {
+        response.body = std::move(msg.body());
+    }
     co_return error_code{};
 }
 

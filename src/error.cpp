@@ -33,6 +33,7 @@ public:
             case error::malformed_response: return "malformed response";
             case error::connection_closed: return "connection closed before the response was complete";
             case error::cross_origin_link: return "paging link points at another origin";
+            case error::listing_changed: return "the listing changed during the walk";
         }
         return "unknown stencila.hub error";
     }

@@ -2,6 +2,7 @@
 #include "detail/client_state.hpp"
 #include "detail/error_envelope.hpp"
 #include "detail/json_models.hpp"
+#include "detail/token_calls.hpp"
 
 #include <stencila/hub/client.hpp>
 
@@ -12,7 +13,7 @@ namespace asio = boost::asio;
 using detail::http_method;
 using detail::http_request;
 using detail::http_response;
-using state_ptr = std::shared_ptr<detail::client_state>;
+using detail::state_ptr;
 
 namespace {
 
@@ -37,11 +38,6 @@ asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool aut
     co_return detail::parse_created_token(r.body);
 }
 
-asio::awaitable<token_page> do_list(state_ptr s, std::string target) {
-    http_request req{http_method::get, std::move(target), collection_route, {}, true};
-    auto r = expect_success(co_await s->http->exchange(std::move(req)));
-    co_return detail::parse_token_page(r.body);
-}
 
 asio::awaitable<token> do_read(state_ptr s, std::string target) {
     http_request req{http_method::get, std::move(target), detail_route, {}, false};
@@ -49,10 +45,25 @@ asio::awaitable<token> do_read(state_ptr s, std::string target) {
     co_return detail::parse_token(r.body);
 }
 
-asio::awaitable<void> do_remove(state_ptr s, std::string target) {
+
+}  // namespace
+
+namespace detail {
+
+asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip) {
+    http_request req{http_method::get, std::move(target), collection_route, {}, true, gzip};
+    auto r = expect_success(co_await s->http->exchange(std::move(req)));
+    co_return parse_token_page(r.body);
+}
+
+asio::awaitable<void> remove_token(state_ptr s, std::string target) {
     http_request req{http_method::delete_, std::move(target), detail_route, {}, false};
     expect_success(co_await s->http->exchange(std::move(req)));
 }
+
+}  // namespace detail
+
+namespace {
 
 std::string checked_token_target(const detail::client_state& s, const secret& token) {
     if (token.empty()) reject(error::empty_token, "the token to read or remove is empty");
@@ -81,7 +92,7 @@ asio::awaitable<created_token> tokens_api::create() const {
 asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) const {
     if ((limit && *limit <= 0) || (offset && *offset < 0))
         reject(error::invalid_argument, "list: limit must be positive and offset not negative");
-    return do_list(state_, detail::tokens_target(state_->base, limit, offset));
+    return detail::list_page(state_, detail::tokens_target(state_->base, limit, offset), false);
 }
 
 asio::awaitable<token> tokens_api::read(secret token) const {
@@ -89,7 +100,7 @@ asio::awaitable<token> tokens_api::read(secret token) const {
 }
 
 asio::awaitable<void> tokens_api::remove(secret token) const {
-    return do_remove(state_, checked_token_target(*state_, token));
+    return detail::remove_token(state_, checked_token_target(*state_, token));
 }
 
 }  // namespace stencila::hub

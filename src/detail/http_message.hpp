@@ -17,6 +17,7 @@ struct http_request {
     std::string_view route;    ///< for logs: the target with secrets replaced, e.g. "tokens/{token}/"
     std::string body;          ///< JSON; empty = no body
     bool authorize = false;    ///< send `Authorization: <prefix> <api_key>`
+    bool accept_gzip = false;  ///< send `Accept-Encoding: gzip`; a gzip body is inflated
     /// Safe to send twice: the transport may retry it after a stale connection failed.
     [[nodiscard]] bool idempotent() const noexcept { return method != http_method::post; }
 };

@@ -21,6 +21,7 @@
 #include <stencila/hub/error.hpp>
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>
+#include <stencila/hub/paging.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -68,6 +69,17 @@ public:
 
     /// DELETE /tokens/{token}/. No Authorization. (`delete` is a keyword.)
     boost::asio::awaitable<void> remove(secret token) const;
+
+    /// Walks the pages of `list` (see paging.hpp). Nothing is sent before the first `next()`.
+    [[nodiscard]] page_range pages(paging p = {}) const;
+    /// Walks the tokens of `list`, one at a time (see paging.hpp).
+    [[nodiscard]] token_range all(paging p = {}) const;
+
+    /// Removes each token, up to `concurrency` at once. One result per token, in the same order:
+    /// removed, not found (404), or the error; one failure never fails the batch. Throws only
+    /// for an argument error (`concurrency` 0) or cancellation.
+    boost::asio::awaitable<std::vector<remove_result>> remove_many(std::vector<secret> tokens,
+                                                                   std::size_t concurrency = 8) const;
 
 private:
     friend class client;

@@ -32,6 +32,7 @@ enum class error {
     malformed_response,         ///< not HTTP, or a success body that is not the expected JSON
     connection_closed,          ///< the server closed the connection before a whole response
     cross_origin_link,          ///< a paging link points at another origin; not followed
+    listing_changed,            ///< `count` changed during a walk with `on_change::fail`
 };
 
 const boost::system::error_category& error_category() noexcept;
@@ -42,8 +43,8 @@ inline boost::system::error_code make_error_code(error e) noexcept {
 
 /// One entry of the Hub's `errors` list, e.g. {"username", "This field may not be blank."}.
 struct field_error {
-    std::optional<std::string> field;  ///< null for errors not tied to a field
-    std::string message;
+    std::optional<std::string> field{};  ///< null for errors not tied to a field
+    std::string message{};
 };
 
 /// The Hub answered with a status other than 2xx.
@@ -77,7 +78,7 @@ public:
     [[nodiscard]] bool body_truncated() const noexcept { return d_.body_truncated; }
 
 private:
-    details d_;
+    details d_{};
 };
 
 }  // namespace stencila::hub

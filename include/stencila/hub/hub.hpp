@@ -6,5 +6,6 @@
 #include <stencila/hub/error.hpp>
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>
+#include <stencila/hub/paging.hpp>
 #include <stencila/hub/secret.hpp>
 #include <stencila/hub/version.hpp>

@@ -23,40 +23,40 @@ namespace stencila::hub {
 struct password_credentials {
     password_credentials(std::string username_, secret password_)
         : username(std::move(username_)), password(std::move(password_)) {}
-    std::string username;
-    secret password;
+    std::string username{};
+    secret password{};
 };
 
 /// Credentials for `tokens_api::create`: an OpenID Connect JWT (the Hub accepts Google's).
 struct openid_credentials {
     explicit openid_credentials(secret jwt_) : jwt(std::move(jwt_)) {}
-    secret jwt;
+    secret jwt{};
 };
 
 /// A token as `read` and `list` describe it. The secret value itself is never listed.
 struct token {
     std::int64_t user = 0;            ///< the owner's primary key
-    std::string id;                   ///< the first 8 characters of the token (not unique)
+    std::string id{};                  ///< the first 8 characters of the token (not unique)
     timestamp created{};              ///< when it was created
-    std::optional<timestamp> expiry;  ///< when it expires; each read pushes it 7 days ahead
+    std::optional<timestamp> expiry{};  ///< when it expires; each read pushes it 7 days ahead
 
     friend bool operator==(const token&, const token&) = default;
 };
 
 /// What `create` gives back: the new token's secret value (returned this once only) and its owner.
 struct created_token : token {
-    secret token;            ///< the token itself: 64 lower-case hex characters
-    std::string username;    ///< the real username, even when created with an email address
-    std::string first_name;  ///< may be empty
-    std::string last_name;   ///< may be empty
+    secret token{};            ///< the token itself: 64 lower-case hex characters
+    std::string username{};    ///< the real username, even when created with an email address
+    std::string first_name{};  ///< may be empty
+    std::string last_name{};   ///< may be empty
 };
 
 /// One page of `list`: `count` is the total for the user, whatever the offset.
 struct token_page {
     std::int64_t count = 0;
-    std::optional<std::string> next;      ///< absolute URL of the next page, if any
-    std::optional<std::string> previous;  ///< absolute URL of the previous page, if any
-    std::vector<token> results;
+    std::optional<std::string> next{};      ///< absolute URL of the next page, if any
+    std::optional<std::string> previous{};  ///< absolute URL of the previous page, if any
+    std::vector<token> results{};
 };
 
 /// Prints the fields, with the secret value redacted.

@@ -17,13 +17,13 @@ struct tls_options {
     /// Check the server's certificate chain and host name. Turning this off is logged as a
     /// warning on every new connection.
     bool verify = true;
-    std::string ca_file;       ///< PEM file of trusted CAs; empty (with the next two) = system store
-    std::string ca_directory;  ///< OpenSSL hashed directory of trusted CAs
-    std::string ca_pem;        ///< trusted CAs as PEM text (e.g. an emulator's `ca_pem()`)
-    std::string certificate_file;  ///< client certificate chain (mTLS), PEM file
-    std::string private_key_file;  ///< its private key, PEM file
-    std::string certificate_pem;   ///< or the client certificate chain as PEM text
-    secret private_key_pem;        ///< and its key as PEM text
+    std::string ca_file{};      ///< PEM file of trusted CAs; empty (with the next two) = system store
+    std::string ca_directory{};  ///< OpenSSL hashed directory of trusted CAs
+    std::string ca_pem{};       ///< trusted CAs as PEM text (e.g. an emulator's `ca_pem()`)
+    std::string certificate_file{}; ///< client certificate chain (mTLS), PEM file
+    std::string private_key_file{};  ///< its private key, PEM file
+    std::string certificate_pem{};   ///< or the client certificate chain as PEM text
+    secret private_key_pem{};        ///< and its key as PEM text
 };
 
 /// The keep-alive connection pool.
@@ -52,15 +52,15 @@ struct options {
     /// Sent as `Authorization: <api_key_prefix> <api_key>` on `list` and on `create()` without
     /// credentials; never on `read`, `remove` or `create` with credentials, so a stale key
     /// cannot break them.
-    secret api_key;
+    secret api_key{};
     std::string api_key_prefix = "Token";
     std::string user_agent = std::string("stencila-hub-cpp/") + version;
-    tls_options tls;
-    pool_options pool;
-    timeout_options timeouts;
+    tls_options tls{};
+    pool_options pool{};
+    timeout_options timeouts{};
     std::size_t max_response_body = 8u << 20;    ///< larger bodies fail with `error::body_too_large`
     std::size_t max_response_header = 64u << 10; ///< larger headers fail with `error::header_too_large`
-    log_function logger;                         ///< empty = silent
+    log_function logger{};                         ///< empty = silent
     log_level min_log_level = log_level::info;
 };
 

@@ -1,0 +1,24 @@
+// The calls as free coroutines over the shared client state, for the paging walk and
+// `remove_many` to reuse. An operation holds the state, so it outlives any `client` handle.
+#pragma once
+
+#include "detail/client_state.hpp"
+
+#include <stencila/hub/models.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+
+namespace stencila::hub::detail {
+
+using state_ptr = std::shared_ptr<client_state>;
+
+/// GET `target` (origin-form, as built by `tokens_target` or taken from a `next` link).
+boost::asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip);
+
+/// DELETE of one token; `target` as built by `token_target`.
+boost::asio::awaitable<void> remove_token(state_ptr s, std::string target);
+
+}  // namespace stencila::hub::detail
