@@ -2,17 +2,22 @@
 
 #include "detail/connection.hpp"
 #include "detail/connection_pool.hpp"
+#include "detail/retry.hpp"
 
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <openssl/ssl.h>
 
 #include <atomic>
+#include <random>
 
 namespace stencila::hub::detail {
 namespace asio = boost::asio;
@@ -83,52 +88,49 @@ public:
         auto self = shared_from_this();  // outstanding operations keep the transport alive
         auto deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request
                                                            : clock::time_point::max();
-        for (int attempt = 0;; ++attempt) {
-            auto lease = co_await pool_.acquire(deadline, attempt > 0);
-            auto conn = std::move(lease.connection);
-            if (!conn) {
-                conn = std::make_unique<connection>(executor_, settings_);
-                error_code ec = co_await asio::co_spawn(conn->strand(), conn->open(deadline), asio::use_awaitable);
-                if (ec) {
-                    pool_.release(nullptr, false);
-                    fail(request, ec, "connecting to");
-                }
-                opened_.fetch_add(1, std::memory_order_relaxed);
-                if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
-            }
+        budget_.on_first_attempt();
+        bool fresh = false;  // the stale-connection retry goes out on a new connection
+        for (std::uint32_t attempt = 1;;) {
+            auto result = co_await attempt_once(request, deadline, fresh);
+            bool retryable_answer = !result.error && request.idempotent() && retryable_status(result.response.status);
+            if (!result.error && !retryable_answer) co_return std::move(result.response);
 
-            http_response response;
-            error_code ec;
-            std::exception_ptr cancelled;
-            try {
-                ec = co_await asio::co_spawn(conn->strand(), conn->exchange(request, response, deadline),
-                                             asio::use_awaitable);
-            } catch (...) {
-                cancelled = std::current_exception();
-            }
-            if (cancelled) {
-                pool_.release(nullptr, false);  // Beast leaves a cancelled stream in no known state
-                std::rethrow_exception(cancelled);
-            }
-            if (!ec) {
-                bool keep = conn->keep_alive();
-                pool_.release(std::move(conn), keep);
-                if (opts_.logger)
-                    log(opts_, log_level::debug, std::string(method_name(request.method)) + " " + std::string(request.route) +
-                                                     " -> " + std::to_string(response.status));
-                co_return response;
-            }
-            bool stale = lease.reused && !conn->received_any() && ec != error::request_timeout &&
-                         ec != asio::error::operation_aborted;
-            pool_.release(std::move(conn), false);
-            if (stale && attempt == 0 && request.idempotent()) {
+            if (result.stale && !fresh && request.idempotent()) {
+                fresh = true;
                 retried_.fetch_add(1, std::memory_order_relaxed);
                 if (opts_.logger)
                     log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
-                                                    std::string(request.route) + " on a fresh connection: " + ec.message());
+                                                    std::string(request.route) + " on a fresh connection: " +
+                                                    result.error.message());
                 continue;
             }
-            fail(request, ec, "exchanging with");
+
+            attempt_outcome outcome{result.error, result.response.status, result.connecting, request.idempotent()};
+            if (retryable_answer) {
+                for (const auto& [name, value] : result.response.headers)
+                    if (boost::beast::iequals(name, "retry-after"))
+                        outcome.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
+            }
+            auto remaining = deadline == clock::time_point::max()
+                                 ? std::chrono::milliseconds::max()
+                                 : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+            auto decision = decide_retry(opts_.retry, outcome, attempt, jitter(), remaining, budget_);
+            if (!decision.retry) {
+                if (!result.error) co_return std::move(result.response);  // the caller makes it an api_error
+                fail(request, result.error, result.connecting ? "connecting to" : "exchanging with");
+            }
+            retried_.fetch_add(1, std::memory_order_relaxed);
+            if (opts_.logger)
+                log(opts_, log_level::info,
+                    std::string("retrying ") + method_name(request.method) + " " + std::string(request.route) + " in " +
+                        std::to_string(decision.delay.count()) + " ms (" + decision.why + "): " +
+                        (result.error ? result.error.message() : "status " + std::to_string(result.response.status)));
+            if (decision.delay.count() > 0) {
+                asio::steady_timer timer(co_await asio::this_coro::executor, decision.delay);
+                co_await timer.async_wait(asio::use_awaitable);  // cancellation ends the operation here
+            }
+            ++attempt;
+            fresh = false;
         }
     }
 
@@ -141,6 +143,68 @@ public:
 
 private:
     using clock = connection::clock;
+
+    struct attempt_result {
+        error_code error;
+        bool connecting = false;  // failed while connecting: the request never left
+        bool stale = false;       // failed on a reused connection before any response byte
+        http_response response;
+    };
+
+    // One try: a pooled or new connection, one exchange. Connections are discarded after any
+    // failure; cancellation discards the connection and propagates.
+    asio::awaitable<attempt_result> attempt_once(const http_request& request, clock::time_point deadline, bool fresh) {
+        attempt_result result;
+        auto lease = co_await pool_.acquire(deadline, fresh);
+        auto conn = std::move(lease.connection);
+        if (!conn) {
+            conn = std::make_unique<connection>(executor_, settings_);
+            error_code ec;
+            try {
+                ec = co_await asio::co_spawn(conn->strand(), conn->open(deadline), asio::use_awaitable);
+            } catch (...) {
+                pool_.release(nullptr, false);
+                throw;
+            }
+            if (ec) {
+                pool_.release(nullptr, false);
+                result.error = ec;
+                result.connecting = true;
+                co_return result;
+            }
+            opened_.fetch_add(1, std::memory_order_relaxed);
+            if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
+        }
+
+        std::exception_ptr cancelled;
+        try {
+            result.error = co_await asio::co_spawn(conn->strand(), conn->exchange(request, result.response, deadline),
+                                                   asio::use_awaitable);
+        } catch (...) {
+            cancelled = std::current_exception();
+        }
+        if (cancelled) {
+            pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
+            std::rethrow_exception(cancelled);
+        }
+        if (!result.error) {
+            bool keep = conn->keep_alive();
+            pool_.release(std::move(conn), keep);
+            if (opts_.logger)
+                log(opts_, log_level::debug, std::string(method_name(request.method)) + " " + std::string(request.route) +
+                                                 " -> " + std::to_string(result.response.status));
+            co_return result;
+        }
+        result.stale = lease.reused && !conn->received_any() && result.error != error::request_timeout &&
+                       result.error != asio::error::operation_aborted;
+        pool_.release(std::move(conn), false);
+        co_return result;
+    }
+
+    static double jitter() {
+        thread_local std::mt19937_64 engine{std::random_device{}()};
+        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+    }
 
     [[noreturn]] void fail(const http_request& request, error_code ec, const char* doing) const {
         std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": " + doing +
@@ -155,6 +219,7 @@ private:
     std::unique_ptr<asio::ssl::context> tls_;
     connection_settings settings_;
     connection_pool<connection> pool_;
+    retry_budget budget_{opts_.retry};
     std::atomic<std::uint64_t> opened_{0};
     std::atomic<std::uint64_t> retried_{0};
 };

@@ -68,7 +68,8 @@ hub::fault parse_fault(const std::string& spec) {
                 {"latency", hub::fault::kind::latency}, {"close_after_response", hub::fault::kind::close_after_response},
                 {"reset_mid_body", hub::fault::kind::reset_mid_body}, {"stall", hub::fault::kind::stall},
                 {"status", hub::fault::kind::status}, {"truncated_body", hub::fault::kind::truncated_body},
-                {"malformed_json", hub::fault::kind::malformed_json}, {"oversized_body", hub::fault::kind::oversized_body}};
+                {"malformed_json", hub::fault::kind::malformed_json}, {"oversized_body", hub::fault::kind::oversized_body},
+                {"close_before_response", hub::fault::kind::close_before_response}};
             bool found = false;
             for (auto& [name, kind] : kinds) {
                 std::string dashed = name;

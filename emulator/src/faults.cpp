@@ -14,12 +14,14 @@ void fault_queue::clear() {
     any_ = false;
 }
 
-std::optional<fault> fault_queue::take(std::string_view method, std::string_view path) {
+std::optional<fault> fault_queue::take(std::string_view method, std::string_view target) {
+    std::string_view path = target.substr(0, target.find('?'));
     if (!any_.load(std::memory_order_relaxed)) return std::nullopt;
     std::lock_guard lock(mutex_);
     for (auto it = faults_.begin(); it != faults_.end(); ++it) {
         if (!it->method.empty() && it->method != method) continue;
-        if (path.substr(0, it->path_prefix.size()) != it->path_prefix) continue;
+        std::string_view subject = it->path_prefix.find('?') == std::string::npos ? path : target;
+        if (subject.substr(0, it->path_prefix.size()) != it->path_prefix) continue;
         if (it->skip > 0) {
             --it->skip;
             continue;

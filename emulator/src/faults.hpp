@@ -17,7 +17,7 @@ public:
     void clear();
     /// The fault this request gets, if any. A fault's `skip` lets matching requests through
     /// first; after `times` applications (0 = forever) it is dropped.
-    std::optional<fault> take(std::string_view method, std::string_view path);
+    std::optional<fault> take(std::string_view method, std::string_view target);
 
 private:
     std::mutex mutex_;

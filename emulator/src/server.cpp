@@ -230,13 +230,14 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
         bool gzip_ok = opt.gzip && contains_token(field(http::field::accept_encoding), "gzip");
 
         std::optional<fault> f;
-        if (opt.faults) f = faults.take(hr.method, hr.target.substr(0, hr.target.find('?')));
+        if (opt.faults) f = faults.take(hr.method, hr.target);
         tcp_layer.expires_after(60s);
         if (f && f->what == fault::kind::latency) {
             asio::steady_timer t(co_await asio::this_coro::executor, f->delay);
             co_await t.async_wait(use_tuple);
             f.reset();
         }
+        if (f && f->what == fault::kind::close_before_response) break;  // as if it had timed out just then
         bool replaces_answer = f && (f->what == fault::kind::stall || f->what == fault::kind::status ||
                                      f->what == fault::kind::malformed_json || f->what == fault::kind::oversized_body);
         auto log = [&] {
@@ -386,7 +387,7 @@ server::server(server_options options) : impl_(std::make_unique<impl>()) {
         std::string cert = s.opt.cert_pem, key = s.opt.key_pem;
         if (cert.empty()) {
             s.ca = detail::make_ca("Stencila Hub emulator CA");
-            auto leaf = detail::make_leaf(s.ca, "localhost", true);
+            auto leaf = detail::make_leaf(s.ca, "localhost", true, s.opt.expired_certificate);
             cert = leaf.cert + s.ca.cert;
             key = leaf.key;
         }

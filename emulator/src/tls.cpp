@@ -105,11 +105,12 @@ pem_pair make_ca(std::string_view common_name) {
     return {to_pem(cert.get()), to_pem(key.get())};
 }
 
-pem_pair make_leaf(const pem_pair& ca, std::string_view common_name, bool server) {
+pem_pair make_leaf(const pem_pair& ca, std::string_view common_name, bool server, bool expired) {
     auto ca_cert = read_cert(ca.cert);
     auto ca_key = read_key(ca.key);
     auto key = new_key();
-    auto cert = new_cert(key.get(), common_name, 825);
+    auto cert = new_cert(key.get(), common_name, expired ? -1 : 825);
+    if (expired) X509_gmtime_adj(X509_getm_notBefore(cert.get()), -30L * 24 * 3600);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
     add_ext(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE");
     add_ext(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");

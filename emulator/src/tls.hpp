@@ -15,7 +15,7 @@ struct pem_pair {
 /// A self-signed CA (valid for 10 years).
 pem_pair make_ca(std::string_view common_name);
 /// A leaf certificate signed by `ca`: a server certificate (SAN DNS:localhost, IP:127.0.0.1,
-/// IP:::1, serverAuth) or a client certificate (clientAuth).
-pem_pair make_leaf(const pem_pair& ca, std::string_view common_name, bool server);
+/// IP:::1, serverAuth) or a client certificate (clientAuth). `expired`: valid until yesterday.
+pem_pair make_leaf(const pem_pair& ca, std::string_view common_name, bool server, bool expired = false);
 
 }  // namespace stencila::hub::emulator::detail

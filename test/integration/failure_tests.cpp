@@ -22,6 +22,19 @@ boost::system::error_code code_of(hub_fixture& f, asio::awaitable<T> op) {
     return {};
 }
 
+// A port nothing listens on.
+std::uint16_t closed_port() {
+    asio::io_context io;
+    asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
+// Options that show each failure as it comes, with no retry.
+hub::options without_retries(hub::options o) {
+    o.retry.max_attempts = 1;
+    return o;
+}
+
 emu::server_options with_faults() {
     emu::server_options so;
     so.faults = true;
@@ -33,15 +46,9 @@ emu::server_options with_faults() {
 BOOST_AUTO_TEST_SUITE(failures)
 
 BOOST_AUTO_TEST_CASE(refused_connection_is_a_system_error) {
-    std::uint16_t port;
-    {
-        asio::io_context io;
-        asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
-        port = a.local_endpoint().port();
-    }  // closed: nothing listens there now
     hub_fixture f;
-    auto opts = f.options();
-    opts.base_url = "https://127.0.0.1:" + std::to_string(port) + "/api";
+    auto opts = without_retries(f.options());
+    opts.base_url = "https://127.0.0.1:" + std::to_string(closed_port()) + "/api";
     hub::client c{f.io.get_executor(), opts};
     BOOST_TEST((code_of(f, c.tokens().read("foo")) == asio::error::connection_refused));
 }
@@ -86,7 +93,7 @@ BOOST_AUTO_TEST_CASE(cancelled_call_ends_with_operation_aborted_and_discards_its
 
 BOOST_AUTO_TEST_CASE(html_502_page_is_an_api_error_that_says_html) {
     hub_fixture f{with_faults()};
-    hub::client c{f.io.get_executor(), f.options()};
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
     f.server.inject({.what = emu::fault::kind::status, .status = 502, .html = true});
     try {
         f.run(c.tokens().read("foo"));
@@ -99,7 +106,7 @@ BOOST_AUTO_TEST_CASE(html_502_page_is_an_api_error_that_says_html) {
 
 BOOST_AUTO_TEST_CASE(retry_after_header_is_reachable_from_the_api_error) {
     hub_fixture f{with_faults()};
-    hub::client c{f.io.get_executor(), f.options()};
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
     f.server.inject({.what = emu::fault::kind::status, .status = 429, .retry_after = "1"});
     try {
         f.run(c.tokens().read("foo"));
@@ -113,7 +120,7 @@ BOOST_AUTO_TEST_CASE(retry_after_header_is_reachable_from_the_api_error) {
 BOOST_AUTO_TEST_CASE(oversized_body_is_body_too_large) {
     hub_fixture f{with_faults()};
     auto token = f.server.seed_tokens(username, 1).at(0);
-    auto opts = f.options();
+    auto opts = without_retries(f.options());
     opts.max_response_body = 64 * 1024;
     hub::client c{f.io.get_executor(), opts};
     f.server.inject({.what = emu::fault::kind::oversized_body, .oversized_bytes = 1 << 20});
@@ -124,7 +131,7 @@ BOOST_AUTO_TEST_CASE(oversized_body_is_body_too_large) {
 BOOST_AUTO_TEST_CASE(malformed_json_is_malformed_response) {
     hub_fixture f{with_faults()};
     auto token = f.server.seed_tokens(username, 1).at(0);
-    hub::client c{f.io.get_executor(), f.options()};
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
     f.server.inject({.what = emu::fault::kind::malformed_json});
     BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::malformed_response));
 }
@@ -132,20 +139,75 @@ BOOST_AUTO_TEST_CASE(malformed_json_is_malformed_response) {
 BOOST_AUTO_TEST_CASE(truncated_body_is_connection_closed) {
     hub_fixture f{with_faults()};
     auto token = f.server.seed_tokens(username, 1).at(0);
-    hub::client c{f.io.get_executor(), f.options()};
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
     f.server.inject({.what = emu::fault::kind::truncated_body});
     BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::connection_closed));
     BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
 }
 
-BOOST_AUTO_TEST_CASE(reset_mid_body_is_an_error_and_not_retried) {
+BOOST_AUTO_TEST_CASE(reset_mid_body_is_a_reset_and_the_next_call_succeeds) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
+    f.server.inject({.what = emu::fault::kind::reset_mid_body});
+    auto ec = code_of(f, c.tokens().read(token));
+    BOOST_TEST((ec == asio::error::connection_reset || ec == hub::error::connection_closed));
+    BOOST_TEST(c.stats().retried == 0u);
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_CASE(read_broken_mid_body_is_retried_by_the_policy_and_succeeds) {
     hub_fixture f{with_faults()};
     auto token = f.server.seed_tokens(username, 1).at(0);
     hub::client c{f.io.get_executor(), f.options()};
     f.server.inject({.what = emu::fault::kind::reset_mid_body});
-    BOOST_TEST(code_of(f, c.tokens().read(token)).failed());
-    BOOST_TEST(c.stats().retried == 0u);
+    f.server.inject({.what = emu::fault::kind::truncated_body});
     BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+    BOOST_TEST(c.stats().retried == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(read_after_503_then_503_is_retried_and_succeeds) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::status, .times = 2, .status = 503});
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+    BOOST_TEST(c.stats().retried == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(create_answered_503_is_not_retried) {
+    hub_fixture f{with_faults()};
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::status, .method = "POST", .status = 503});
+    try {
+        f.run(c.tokens().create(hub::password_credentials{username, password}));
+        BOOST_FAIL("expected an api_error");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 503u);
+    }
+    BOOST_TEST(c.stats().retried == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_one_second_is_waited_for) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::status, .status = 429, .retry_after = "1"});
+    auto start = std::chrono::steady_clock::now();
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+    BOOST_TEST((std::chrono::steady_clock::now() - start >= std::chrono::seconds(1)));
+    BOOST_TEST(c.stats().retried == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(create_is_retried_when_connecting_failed_then_fails_with_the_cause) {
+    hub_fixture f;
+    auto opts = f.options();
+    opts.base_url = "https://127.0.0.1:" + std::to_string(closed_port()) + "/api";
+    opts.retry.initial_backoff = std::chrono::milliseconds(1);
+    hub::client c{f.io.get_executor(), opts};
+    BOOST_TEST((code_of(f, c.tokens().create(hub::password_credentials{username, password})) ==
+                asio::error::connection_refused));
+    BOOST_TEST(c.stats().retried == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -92,6 +92,36 @@ BOOST_AUTO_TEST_CASE(call_racing_a_server_close_is_retried_once_on_a_fresh_conne
     BOOST_TEST(c.stats().opened == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(idempotent_call_on_a_connection_closed_as_it_was_sent_is_retried_once_on_a_fresh_one) {
+    emu::server_options so;
+    so.faults = true;
+    hub_fixture f{so};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run(c.tokens().read(token));  // one pooled connection, alive as far as the client can see
+    // The server reads the next request and closes without a byte of answer: what a keep-alive
+    // timeout racing the request looks like from the client.
+    f.server.inject({.what = emu::fault::kind::close_before_response});
+    auto t = f.run(c.tokens().read(token));
+    BOOST_TEST(t.id == token.substr(0, 8));
+    BOOST_TEST(c.stats().retried == 1u);
+    BOOST_TEST(c.stats().opened == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(create_on_a_connection_closed_as_it_was_sent_is_not_retried) {
+    emu::server_options so;
+    so.faults = true;
+    hub_fixture f{so};
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run(c.tokens().create(hub::password_credentials{username, password}));
+    f.server.inject({.what = emu::fault::kind::close_before_response, .method = "POST"});
+    auto before = f.server.token_count();
+    BOOST_CHECK_THROW(f.run(c.tokens().create(hub::password_credentials{username, password})),
+                      boost::system::system_error);
+    BOOST_TEST(c.stats().retried == 0u);
+    BOOST_TEST(f.server.token_count() == before);
+}
+
 BOOST_AUTO_TEST_CASE(server_connection_close_header_discards_the_connection) {
     emu::server_options so;
     so.max_requests_per_connection = 2;

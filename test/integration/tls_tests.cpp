@@ -45,6 +45,13 @@ BOOST_AUTO_TEST_CASE(host_not_in_the_certificate_is_a_hostname_mismatch) {
     BOOST_TEST((failure_of(f, f.options()) == hub::error::tls_hostname_mismatch));
 }
 
+BOOST_AUTO_TEST_CASE(expired_certificate_is_rejected_as_expired) {
+    emu::server_options so;
+    so.expired_certificate = true;
+    hub_fixture f{so};
+    BOOST_TEST((failure_of(f, f.options()) == hub::error::tls_certificate_expired));
+}
+
 BOOST_AUTO_TEST_CASE(localhost_name_is_verified_with_sni) {
     hub_fixture f;
     auto opts = f.options();

@@ -7,5 +7,6 @@
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>
 #include <stencila/hub/paging.hpp>
+#include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>
 #include <stencila/hub/version.hpp>

@@ -1,6 +1,7 @@
 // `options`: everything a `client` is configured with. Plain structs; every field has a default.
 #pragma once
 
+#include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>
 #include <stencila/hub/version.hpp>
 
@@ -58,6 +59,7 @@ struct options {
     tls_options tls{};
     pool_options pool{};
     timeout_options timeouts{};
+    retry_policy retry{};
     std::size_t max_response_body = 8u << 20;    ///< larger bodies fail with `error::body_too_large`
     std::size_t max_response_header = 64u << 10; ///< larger headers fail with `error::header_too_large`
     log_function logger{};                         ///< empty = silent

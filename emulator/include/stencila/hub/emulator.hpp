@@ -45,9 +45,12 @@ struct fault {
         truncated_body,        ///< Content-Length says more than is sent, then close
         malformed_json,        ///< 200 with a body that is not valid JSON
         oversized_body,        ///< 200 with a valid-looking JSON body of `oversized_bytes`
+        close_before_response, ///< read the request, then close without a byte of answer
     };
     kind what = kind::status;
     std::string method{};       ///< "GET", "POST", "DELETE"...; empty matches any
+    /// Matched against the request path, or, when it holds a `?`, against the whole target
+    /// (path and query as sent), e.g. "/api/tokens/?limit=10&offset=60".
     std::string path_prefix{};  ///< matched against the request path, e.g. "/api/tokens/"; empty = any
     unsigned skip = 0;        ///< matching requests let through before the fault applies
     unsigned times = 1;       ///< matching requests that get the fault; 0 = all from then on
@@ -65,6 +68,7 @@ struct server_options {
     bool https = true;                 ///< false = plain HTTP
     std::string cert_pem{};              ///< server certificate chain; empty = generate a CA and a cert
     std::string key_pem{};               ///< its private key
+    bool expired_certificate = false;  ///< the generated server certificate expired yesterday (TLS tests)
     bool require_client_certificate = false;  ///< mTLS: reject clients without a cert signed by the CA
     std::string client_ca_pem{};         ///< CA for client certs; empty = the emulator's own CA
     unsigned threads = 1;              ///< I/O threads

@@ -1,0 +1,32 @@
+// `retry_policy`: when a failed call is tried again, and after how long.
+//
+// Retried: connect failures (the request never left), and for the idempotent calls (`list`,
+// `read`, `remove`) also 429, 502, 503 and 504 answers and connections that broke before any byte
+// of an answer came. `create` is retried only when the request provably never reached the server
+// (it failed while connecting). A call that fails on a reused keep-alive connection before any
+// response byte is retried once at once on a fresh connection, outside this policy.
+//
+// Delays grow exponentially with full jitter (a uniform draw between 0 and the capped
+// exponential), or follow the server's `Retry-After` (delta-seconds or HTTP-date), capped. No
+// retry is made when it could not finish before the operation's deadline. A retry budget shared
+// by all calls of a client keeps a failing server from being hammered: retries may add at most
+// `budget_ratio` to the rate of first attempts, plus `budget_reserve` at start.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace stencila::hub {
+
+struct retry_policy {
+    std::uint32_t max_attempts = 3;                    ///< attempts in all, the first included; 1 = never retry
+    std::chrono::milliseconds initial_backoff{100};   ///< cap of the first delay's draw
+    std::chrono::milliseconds max_backoff{5'000};     ///< cap of any draw
+    double multiplier = 2.0;                          ///< growth of the cap per attempt
+    bool honour_retry_after = true;                   ///< wait as the server's `Retry-After` says...
+    std::chrono::milliseconds max_retry_after{30'000};  ///< ...but never longer than this
+    double budget_ratio = 0.2;       ///< retries per first attempt, in the long run
+    double budget_reserve = 10.0;    ///< retries allowed before any first attempt earned them
+};
+
+}  // namespace stencila::hub

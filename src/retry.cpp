@@ -1,0 +1,149 @@
+#include "detail/retry.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/asio/error.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace stencila::hub::detail {
+namespace {
+
+using namespace std::chrono;
+
+std::optional<int> month_of(std::string_view m) {
+    static constexpr std::array<std::string_view, 12> names{"jan", "feb", "mar", "apr", "may", "jun",
+                                                            "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (m.size() != 3) return std::nullopt;
+    std::string lower;
+    for (char c : m) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == lower) return static_cast<int>(i) + 1;
+    return std::nullopt;
+}
+
+std::optional<int> number(std::string_view s) {
+    if (s.empty() || s.size() > 9) return std::nullopt;
+    int v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+std::optional<seconds> time_of_day(std::string_view s) {
+    if (s.size() != 8 || s[2] != ':' || s[5] != ':') return std::nullopt;
+    auto h = number(s.substr(0, 2)), m = number(s.substr(3, 2)), sec = number(s.substr(6, 2));
+    if (!h || !m || !sec || *h > 23 || *m > 59 || *sec > 60) return std::nullopt;
+    return hours{*h} + minutes{*m} + seconds{*sec};
+}
+
+std::vector<std::string_view> split(std::string_view s, std::string_view separators) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && separators.find(s[i]) != std::string_view::npos) ++i;
+        std::size_t j = i;
+        while (j < s.size() && separators.find(s[j]) == std::string_view::npos) ++j;
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+// IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
+// asctime "Sun Nov  6 08:49:37 1994".
+std::optional<system_clock::time_point> parse_http_date(std::string_view v) {
+    auto parts = split(v, " ,-");
+    std::optional<int> y, mo, d;
+    std::optional<seconds> tod;
+    if (parts.size() == 6 && parts[5] == "GMT") {  // IMF-fixdate or RFC 850
+        d = number(parts[1]);
+        mo = month_of(parts[2]);
+        y = number(parts[3]);
+        if (y && parts[3].size() == 2) *y += *y < 70 ? 2000 : 1900;
+        tod = time_of_day(parts[4]);
+    } else if (parts.size() == 5) {  // asctime
+        mo = month_of(parts[1]);
+        d = number(parts[2]);
+        tod = time_of_day(parts[3]);
+        y = number(parts[4]);
+    }
+    if (!y || !mo || !d || !tod) return std::nullopt;
+    year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return sys_days{ymd} + *tod;
+}
+
+}  // namespace
+
+std::optional<milliseconds> parse_retry_after(std::string_view value, system_clock::time_point now) {
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+    if (value.empty()) return std::nullopt;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (value.size() > 9) return milliseconds::max();  // absurdly far: the cap will apply
+        return seconds{*number(value)};
+    }
+    auto when = parse_http_date(value);
+    if (!when) return std::nullopt;
+    return *when <= now ? milliseconds{0} : duration_cast<milliseconds>(*when - now);
+}
+
+void retry_budget::on_first_attempt() {
+    std::lock_guard lock(mutex_);
+    balance_ = std::min(cap_, balance_ + ratio_);
+}
+
+bool retry_budget::try_spend() {
+    std::lock_guard lock(mutex_);
+    if (balance_ < 1.0) return false;
+    balance_ -= 1.0;
+    return true;
+}
+
+double retry_budget::balance() const {
+    std::lock_guard lock(mutex_);
+    return balance_;
+}
+
+retry_decision decide_retry(const retry_policy& p, const attempt_outcome& o, std::uint32_t attempt, double draw,
+                            milliseconds remaining, retry_budget& budget) {
+    if (attempt >= p.max_attempts) return {false, {}, "no attempts left"};
+
+    bool worth_it = false;
+    if (o.error) {
+        if (o.error == boost::asio::error::operation_aborted) return {false, {}, "cancelled"};
+        if (o.error == error::request_timeout || o.error == error::pool_timeout)
+            return {false, {}, "the deadline passed"};
+        // A request that never left may always go again; one that may have reached the server
+        // only when repeating it is harmless.
+        worth_it = o.connecting || (o.idempotent && (o.error == error::connection_closed ||
+                                                     o.error == boost::asio::error::connection_reset ||
+                                                     o.error == boost::asio::error::broken_pipe));
+    } else {
+        worth_it = o.idempotent && retryable_status(o.status);
+    }
+    if (!worth_it) return {false, {}, "not retryable"};
+
+    // Full jitter: a uniform draw below the capped exponential.
+    double cap = static_cast<double>(p.initial_backoff.count()) * std::pow(p.multiplier, attempt - 1);
+    cap = std::min(cap, static_cast<double>(p.max_backoff.count()));
+    auto delay = milliseconds{static_cast<std::int64_t>(std::clamp(draw, 0.0, 1.0) * cap)};
+    const char* why = o.error ? "transport failure" : "retryable status";
+    if (!o.error && o.retry_after && p.honour_retry_after) {
+        delay = std::min(*o.retry_after, p.max_retry_after);
+        why = "Retry-After";
+    }
+    if (delay >= remaining) return {false, {}, "the deadline would pass before the retry"};
+    if (!budget.try_spend()) return {false, {}, "retry budget exhausted"};
+    return {true, delay, why};
+}
+
+}  // namespace stencila::hub::detail
