@@ -22,6 +22,7 @@ public:
             case error::connect_timeout: return "timed out connecting";
             case error::tls_handshake_timeout: return "timed out in the TLS handshake";
             case error::request_timeout: return "timed out waiting for the response";
+            case error::attempt_timeout: return "the attempt timed out waiting for the response";
             case error::pool_timeout: return "timed out waiting for a pooled connection";
             case error::tls_untrusted_certificate: return "TLS certificate not trusted (unknown issuer)";
             case error::tls_hostname_mismatch: return "TLS certificate does not match the host name";

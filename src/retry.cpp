@@ -125,6 +125,7 @@ retry_decision decide_retry(const retry_policy& p, const attempt_outcome& o, std
         // A request that never left may always go again; one that may have reached the server
         // only when repeating it is harmless.
         worth_it = o.connecting || (o.idempotent && (o.error == error::connection_closed ||
+                                                     o.error == error::attempt_timeout ||
                                                      o.error == boost::asio::error::connection_reset ||
                                                      o.error == boost::asio::error::broken_pipe));
     } else {

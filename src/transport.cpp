@@ -176,10 +176,15 @@ private:
             if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
         }
 
+        auto attempt_deadline = opts_.timeouts.attempt.count() > 0
+                                    ? std::min(deadline, clock::now() + opts_.timeouts.attempt)
+                                    : deadline;
         std::exception_ptr cancelled;
         try {
-            result.error = co_await asio::co_spawn(conn->strand(), conn->exchange(request, result.response, deadline),
-                                                   asio::use_awaitable);
+            result.error = co_await asio::co_spawn(
+                conn->strand(), conn->exchange(request, result.response, attempt_deadline), asio::use_awaitable);
+            if (result.error == error::request_timeout && attempt_deadline < deadline)
+                result.error = error::attempt_timeout;  // the operation still has time: say which ran out
         } catch (...) {
             cancelled = std::current_exception();
         }
@@ -196,7 +201,7 @@ private:
             co_return result;
         }
         result.stale = lease.reused && !conn->received_any() && result.error != error::request_timeout &&
-                       result.error != asio::error::operation_aborted;
+                       result.error != error::attempt_timeout && result.error != asio::error::operation_aborted;
         pool_.release(std::move(conn), false);
         co_return result;
     }

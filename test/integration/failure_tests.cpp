@@ -65,6 +65,29 @@ BOOST_AUTO_TEST_CASE(stalled_server_hits_the_request_deadline_and_the_next_call_
     BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
 }
 
+BOOST_AUTO_TEST_CASE(stalled_attempt_times_out_and_is_retried_on_a_new_connection) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.timeouts.attempt = 200ms;
+    opts.retry.initial_backoff = 1ms;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::stall});
+    BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
+    BOOST_TEST(c.stats().retried == 1u);
+    BOOST_TEST(c.stats().discarded == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(stalled_attempt_without_retries_is_an_attempt_timeout) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = without_retries(f.options());
+    opts.timeouts.attempt = 200ms;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::stall});
+    BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::attempt_timeout));
+}
+
 BOOST_AUTO_TEST_CASE(cancelled_call_ends_with_operation_aborted_and_discards_its_connection) {
     hub_fixture f{with_faults()};
     auto token = f.server.seed_tokens(username, 1).at(0);

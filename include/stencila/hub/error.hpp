@@ -21,6 +21,7 @@ enum class error {
     connect_timeout,            ///< the TCP connection was not established in time
     tls_handshake_timeout,      ///< the TLS handshake did not finish in time
     request_timeout,            ///< the operation's deadline passed while writing or reading
+    attempt_timeout,            ///< one attempt's time (`timeouts.attempt`) ran out
     pool_timeout,               ///< the deadline passed while waiting for a pooled connection
     tls_untrusted_certificate,  ///< the server's chain does not lead to a trusted CA
     tls_hostname_mismatch,      ///< the certificate is not for the host we connected to

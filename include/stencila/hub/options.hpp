@@ -37,6 +37,10 @@ struct pool_options {
 struct timeout_options {
     std::chrono::milliseconds connect{10'000};  ///< TCP connect, per attempt
     std::chrono::milliseconds tls_handshake{10'000};
+    /// One attempt: writing the request and reading the answer. Its expiry is
+    /// `error::attempt_timeout`, which the retry policy may retry for idempotent calls.
+    /// Zero = bounded by `request` only.
+    std::chrono::milliseconds attempt{0};
     /// The whole operation: waiting for a pooled connection, connect, handshake, write, read and
     /// the transparent retry. Zero = no limit.
     std::chrono::milliseconds request{30'000};

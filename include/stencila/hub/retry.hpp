@@ -1,8 +1,8 @@
 // `retry_policy`: when a failed call is tried again, and after how long.
 //
 // Retried: connect failures (the request never left), and for the idempotent calls (`list`,
-// `read`, `remove`) also 429, 502, 503 and 504 answers and connections that broke before any byte
-// of an answer came. `create` is retried only when the request provably never reached the server
+// `read`, `remove`) also 429, 502, 503 and 504 answers, connections that broke (closed or reset)
+// and attempts that ran out of `timeouts.attempt`. `create` is retried only when the request provably never reached the server
 // (it failed while connecting). A call that fails on a reused keep-alive connection before any
 // response byte is retried once at once on a fresh connection, outside this policy.
 //
