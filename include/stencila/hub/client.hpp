@@ -7,9 +7,15 @@
 //     co_await hub.tokens().remove(created.token);
 //
 // Every operation, in one form:
-// - Returns `asio::awaitable<T>`; resumes on the awaiting coroutine's executor.
-// - Errors: `api_error` for a non-2xx answer; `boost::system::system_error` otherwise (codes in
-//   error.hpp, or the system's). An argument error is thrown before any I/O.
+// - Default (no completion token): returns `asio::awaitable<T>`; resumes on the awaiting
+//   coroutine's executor. Errors: `api_error` for a non-2xx answer; `boost::system::system_error`
+//   otherwise (codes in error.hpp, or the system's). An argument error is thrown before any I/O.
+// - With any Asio completion token (callback, `use_future`, `deferred`, `use_awaitable`,
+//   `as_tuple(...)`, `redirect_error(...)`): handler signature `void(error_code, T)` (`void(error_code)`
+//   for `remove`). The handler runs on its associated executor (default: the client's), never
+//   inside the initiating call. A non-2xx answer is an error code in `http_category()` with the
+//   status as value; argument errors arrive through the handler too. Pass `&diag` (a
+//   `diagnostics`) after the token to keep the Hub's message, field errors, headers and body.
 // - Cancellation: terminal, partial and total per-operation cancellation of the awaiting
 //   coroutine end the operation with `operation_aborted`; the connection in use is closed, never
 //   returned to the pool. Nothing else is affected.
@@ -18,24 +24,41 @@
 //   coroutines at once, on any number of threads of one `io_context`.
 #pragma once
 
+#include <stencila/hub/diagnostics.hpp>
 #include <stencila/hub/error.hpp>
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>
 #include <stencila/hub/paging.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace stencila::hub {
 
 namespace detail {
 class client_state;
 struct access;  // builds a tokens_api over any transport (unit tests)
-}
+
+template <class T>
+struct signature_of {
+    using type = void(boost::system::error_code, T);
+};
+template <>
+struct signature_of<void> {
+    using type = void(boost::system::error_code);
+};
+template <class T>
+using handler_of = boost::asio::any_completion_handler<typename signature_of<T>::type>;
+}  // namespace detail
 
 /// Counters of the connection pool, readable while the client runs.
 struct pool_stats {
@@ -81,9 +104,70 @@ public:
     boost::asio::awaitable<std::vector<remove_result>> remove_many(std::vector<secret> tokens,
                                                                    std::size_t concurrency = 8) const;
 
+    // The same calls with any completion token (see the top of this file).
+    template <class CompletionToken>
+    auto create(password_credentials c, CompletionToken&& token, diagnostics* diag = nullptr) const {
+        return initiate<created_token>(std::forward<CompletionToken>(token), &tokens_api::start_create_password,
+                                       std::move(c), diag);
+    }
+    template <class CompletionToken>
+    auto create(openid_credentials c, CompletionToken&& token, diagnostics* diag = nullptr) const {
+        return initiate<created_token>(std::forward<CompletionToken>(token), &tokens_api::start_create_openid,
+                                       std::move(c), diag);
+    }
+    template <class CompletionToken>
+        requires(!std::is_convertible_v<CompletionToken, password_credentials> &&
+                 !std::is_convertible_v<CompletionToken, openid_credentials>)
+    auto create(CompletionToken&& token, diagnostics* diag = nullptr) const {
+        return initiate<created_token>(std::forward<CompletionToken>(token), &tokens_api::start_create_key, 0, diag);
+    }
+    template <class CompletionToken>
+    auto list(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset, CompletionToken&& token,
+              diagnostics* diag = nullptr) const {
+        return initiate<token_page>(std::forward<CompletionToken>(token), &tokens_api::start_list,
+                                    std::pair{limit, offset}, diag);
+    }
+    template <class CompletionToken>
+    auto read(secret t, CompletionToken&& token, diagnostics* diag = nullptr) const {
+        return initiate<hub::token>(std::forward<CompletionToken>(token), &tokens_api::start_read, std::move(t), diag);
+    }
+    template <class CompletionToken>
+    auto remove(secret t, CompletionToken&& token, diagnostics* diag = nullptr) const {
+        return initiate<void>(std::forward<CompletionToken>(token), &tokens_api::start_remove, std::move(t), diag);
+    }
+    template <class CompletionToken>
+    auto remove_many(std::vector<secret> tokens, std::size_t concurrency, CompletionToken&& token,
+                     diagnostics* diag = nullptr) const {
+        return initiate<std::vector<remove_result>>(std::forward<CompletionToken>(token), &tokens_api::start_remove_many,
+                                                    std::pair{std::move(tokens), concurrency}, diag);
+    }
+
 private:
     friend class client;
     friend struct detail::access;
+
+    // Each generic overload goes through one of these (compiled in the library), so the
+    // templates above stay thin: they only wrap the handler.
+    template <class T, class Arg>
+    using starter = void (tokens_api::*)(Arg, diagnostics*, detail::handler_of<T>) const;
+    template <class T, class CompletionToken, class Arg>
+    auto initiate(CompletionToken&& token, starter<T, Arg> start, Arg arg, diagnostics* diag) const {
+        return boost::asio::async_initiate<CompletionToken, typename detail::signature_of<T>::type>(
+            [self = *this, start](auto handler, Arg a, diagnostics* d) {  // a copy: `deferred` may run it later
+                (self.*start)(std::move(a), d, detail::handler_of<T>(std::move(handler)));
+            },
+            token, std::move(arg), diag);
+    }
+    void start_create_password(password_credentials c, diagnostics* d, detail::handler_of<created_token> h) const;
+    void start_create_openid(openid_credentials c, diagnostics* d, detail::handler_of<created_token> h) const;
+    void start_create_key(int, diagnostics* d, detail::handler_of<created_token> h) const;
+    void start_list(std::pair<std::optional<std::int64_t>, std::optional<std::int64_t>> p, diagnostics* d,
+                    detail::handler_of<token_page> h) const;
+    void start_read(secret t, diagnostics* d, detail::handler_of<hub::token> h) const;
+    void start_remove(secret t, diagnostics* d, detail::handler_of<void> h) const;
+    void start_remove_many(std::pair<std::vector<secret>, std::size_t> p, diagnostics* d,
+                           detail::handler_of<std::vector<remove_result>> h) const;
+
     explicit tokens_api(std::shared_ptr<detail::client_state> state) : state_(std::move(state)) {}
     std::shared_ptr<detail::client_state> state_;
 };

@@ -3,6 +3,7 @@
 
 #include <stencila/hub/client.hpp>
 #include <stencila/hub/datetime.hpp>
+#include <stencila/hub/diagnostics.hpp>
 #include <stencila/hub/error.hpp>
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>

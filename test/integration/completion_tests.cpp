@@ -1,0 +1,138 @@
+// Every operation takes any Asio completion token with `void(error_code, T)`; the default stays a
+// throwing awaitable.
+#include "fixture.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+using namespace test;
+using boost::system::error_code;
+
+BOOST_AUTO_TEST_SUITE(completion_tokens)
+
+BOOST_AUTO_TEST_CASE(callback_gets_the_token_on_the_clients_executor) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    bool called = false;
+    std::thread::id caller = std::this_thread::get_id();
+    c.tokens().read(token, [&](error_code ec, hub::token t) {
+        called = true;
+        BOOST_TEST(!ec);
+        BOOST_TEST(t.id == token.substr(0, 8));
+        BOOST_TEST((std::this_thread::get_id() == caller));
+    });
+    BOOST_TEST(!called);  // never inside the initiating call
+    f.io.run();
+    BOOST_TEST(called);
+}
+
+BOOST_AUTO_TEST_CASE(callback_gets_http_status_as_error_code_and_details_in_diagnostics) {
+    hub_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    hub::diagnostics diag;
+    error_code got;
+    c.tokens().read("unknown", [&](error_code ec, hub::token) { got = ec; }, &diag);
+    f.io.run();
+    BOOST_TEST((got.category() == hub::http_category()));
+    BOOST_TEST(got.value() == 404);
+    BOOST_REQUIRE(diag.http_error);
+    BOOST_TEST(diag.http_error->message() == "Not found.");
+    BOOST_TEST(diag.message.find("404") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(argument_error_goes_to_the_handler_not_thrown) {
+    hub_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    error_code got;
+    bool called = false;
+    c.tokens().remove("", [&](error_code ec) {
+        got = ec;
+        called = true;
+    });
+    BOOST_TEST(!called);
+    f.io.run();
+    BOOST_TEST((got == hub::error::empty_token));
+}
+
+BOOST_AUTO_TEST_CASE(use_future_delivers_the_value_and_the_error) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    std::thread runner;
+    auto work = asio::make_work_guard(f.io);
+    runner = std::thread([&] { f.io.run(); });
+    auto ok = c.tokens().read(token, asio::use_future);
+    auto missing = c.tokens().read("unknown", asio::use_future);
+    BOOST_TEST(ok.get().id == token.substr(0, 8));
+    try {
+        missing.get();
+        BOOST_FAIL("expected an error");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST(e.code().value() == 404);
+    }
+    work.reset();
+    runner.join();
+}
+
+BOOST_AUTO_TEST_CASE(deferred_runs_only_when_awaited) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    auto op = c.tokens().read(token, asio::deferred);
+    f.io.run();
+    BOOST_TEST(f.server.stats().requests == 0u);
+    auto t = f.run([&]() -> asio::awaitable<hub::token> { co_return co_await std::move(op)(asio::use_awaitable); }());
+    BOOST_TEST(t.id == token.substr(0, 8));
+}
+
+BOOST_AUTO_TEST_CASE(as_tuple_keeps_the_http_details_reachable) {
+    hub_fixture f;
+    auto opts = f.options();
+    opts.api_key = std::string(64, 'f');
+    hub::client c{f.io.get_executor(), opts};
+    hub::diagnostics diag;
+    auto [ec, page] = f.run(c.tokens().list(10, std::nullopt, asio::as_tuple(asio::use_awaitable), &diag));
+    BOOST_TEST(ec.value() == 403);
+    BOOST_TEST(page.results.empty());
+    BOOST_REQUIRE(diag.http_error);
+    BOOST_TEST(diag.http_error->message() == "Invalid token.");
+}
+
+BOOST_AUTO_TEST_CASE(redirect_error_and_create_work) {
+    hub_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    error_code ec;
+    auto created = f.run(c.tokens().create(hub::password_credentials{username, password},
+                                           asio::redirect_error(asio::use_awaitable, ec)));
+    BOOST_TEST(!ec);
+    BOOST_TEST(created.username == username);
+    f.run(c.tokens().create(hub::password_credentials{username, "wrong"}, asio::redirect_error(asio::use_awaitable, ec)));
+    BOOST_TEST(ec.value() == 403);
+}
+
+BOOST_AUTO_TEST_CASE(remove_many_and_remove_take_completion_tokens) {
+    hub_fixture f;
+    auto tokens = f.server.seed_tokens(username, 3);
+    hub::client c{f.io.get_executor(), f.options()};
+    std::vector<hub::remove_result> results;
+    c.tokens().remove_many({tokens[0], tokens[1], "unknown"}, 2, [&](error_code ec, std::vector<hub::remove_result> r) {
+        BOOST_TEST(!ec);
+        results = std::move(r);
+    });
+    error_code removed;
+    c.tokens().remove(tokens[2], [&](error_code ec) { removed = ec; });
+    f.io.run();
+    BOOST_REQUIRE(results.size() == 3u);
+    BOOST_TEST((results[2].what == hub::remove_result::outcome::not_found));
+    BOOST_TEST(!removed);
+    BOOST_TEST(f.server.token_count() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
