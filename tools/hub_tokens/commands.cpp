@@ -1,0 +1,141 @@
+#include "commands.hpp"
+
+#include "terminal.hpp"
+#include "token_format.hpp"
+
+#include <stencila/hub/client.hpp>
+#include <stencila/hub/secret.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include <unistd.h>
+
+namespace hub_tokens {
+
+namespace asio = boost::asio;
+namespace hub = stencila::hub;
+
+namespace {
+
+std::string trimmed(std::string s) {
+    const char* space = " \t\r\n";
+    auto last = s.find_last_not_of(space);
+    s.erase(last == std::string::npos ? 0 : last + 1);
+    s.erase(0, s.find_first_not_of(space) == std::string::npos ? s.size() : s.find_first_not_of(space));
+    return s;
+}
+
+/// A secret argument: the value itself, or "-" for the first line of standard input.
+hub::secret argument_or_stdin(const std::string& command, const std::string& value, std::string_view prompt) {
+    if (value != "-") return trimmed(value);
+    auto line = read_secret_line(prompt);
+    if (!line || trimmed(*line).empty()) throw usage_error(command, "nothing to read on standard input");
+    return trimmed(std::move(*line));
+}
+
+asio::awaitable<void> login(hub::client client, login_args args, hub::secret secret) {
+    auto tokens = client.tokens();
+    hub::created_token created;
+    if (args.openid) {
+        hub::openid_credentials credentials{std::move(secret)};
+        created = co_await tokens.create(std::move(credentials));
+    } else {
+        hub::password_credentials credentials{args.username, std::move(secret)};
+        created = co_await tokens.create(std::move(credentials));
+    }
+    // The one place a token value is printed: the user asked for it.
+    std::cout << created.token.reveal() << '\n';
+}
+
+asio::awaitable<void> list_page(hub::client client, list_args args) {
+    auto page = co_await client.tokens().list(args.limit, args.offset);
+    auto offset = args.offset.value_or(0);
+    if (args.json) {
+        std::cout << boost::json::serialize(to_json(page.count, offset, page.results)) << '\n';
+        co_return;
+    }
+    std::cout << format_table(page.results);
+    if (page.next && is_terminal(STDERR_FILENO))
+        std::cerr << "(tokens " << offset + 1 << "-" << offset + static_cast<std::int64_t>(page.results.size())
+                  << " of " << page.count << "; --offset " << offset + static_cast<std::int64_t>(page.results.size())
+                  << " for more, or --all)\n";
+}
+
+asio::awaitable<void> list_all(hub::client client, list_args args) {
+    hub::paging paging;
+    paging.page_size = args.page_size;
+    paging.offset = args.offset.value_or(0);
+    paging.prefetch = 2;
+    paging.concurrency = 4;  // pages by offset, over the pool, yielded in order
+    auto pages = client.tokens().pages(paging);
+
+    std::vector<hub::token> tokens;
+    std::int64_t count = 0;
+    progress_line progress;
+    while (auto page = co_await pages.next()) {
+        count = page->count;
+        tokens.insert(tokens.end(), std::make_move_iterator(page->results.begin()),
+                      std::make_move_iterator(page->results.end()));
+        progress.update(static_cast<std::int64_t>(tokens.size()), std::max<std::int64_t>(count - paging.offset, 0));
+    }
+    progress.finish();
+
+    if (args.json) std::cout << boost::json::serialize(to_json(count, paging.offset, tokens)) << '\n';
+    else std::cout << format_table(tokens);
+}
+
+asio::awaitable<void> read(hub::client client, read_args args, hub::secret token) {
+    auto t = co_await client.tokens().read(std::move(token));
+    if (args.json) std::cout << boost::json::serialize(to_json(t)) << '\n';
+    else std::cout << format_details(t);
+}
+
+asio::awaitable<void> remove(hub::client client, hub::secret token) {
+    auto id = token.reveal().substr(0, 8);  // the public id, as `list` shows it
+    co_await client.tokens().remove(std::move(token));
+    std::cout << "deleted token " << id << '\n';
+}
+
+}  // namespace
+
+void run_command(const invocation& inv, hub::options options) {
+    const auto& command = inv.command;
+
+    // Input first, before any I/O: a prompt must not race with anything.
+    hub::secret secret;
+    if (const auto* a = std::get_if<login_args>(&inv.args)) {
+        if (a->openid) {
+            secret = argument_or_stdin(command, *a->openid, "OpenID token: ");
+        } else {
+            auto line = read_secret_line("Password for " + a->username + ": ");
+            if (!line || line->empty()) throw usage_error(command, "no password given");
+            secret = std::move(*line);
+        }
+    } else if (const auto* r = std::get_if<read_args>(&inv.args)) {
+        secret = argument_or_stdin(command, r->token, "Token: ");
+    } else if (const auto* d = std::get_if<delete_args>(&inv.args)) {
+        secret = argument_or_stdin(command, d->token, "Token: ");
+    } else if (std::holds_alternative<list_args>(inv.args) && options.api_key.empty()) {
+        throw usage_error(command, "set STENCILA_HUB_TOKEN to an API token (for example from `hub-tokens login`)");
+    }
+
+    asio::io_context io;
+    hub::client client{io.get_executor(), std::move(options)};
+    asio::awaitable<void> work;
+    if (const auto* a = std::get_if<login_args>(&inv.args)) work = login(client, *a, std::move(secret));
+    else if (const auto* l = std::get_if<list_args>(&inv.args)) work = l->all ? list_all(client, *l) : list_page(client, *l);
+    else if (const auto* r = std::get_if<read_args>(&inv.args)) work = read(client, *r, std::move(secret));
+    else work = remove(client, std::move(secret));
+
+    std::exception_ptr failed;
+    asio::co_spawn(io, std::move(work), [&](std::exception_ptr e) { failed = e; });
+    io.run();
+    if (failed) std::rethrow_exception(failed);
+}
+
+}  // namespace hub_tokens

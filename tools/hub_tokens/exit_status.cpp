@@ -1,0 +1,63 @@
+#include "exit_status.hpp"
+
+#include "command_line.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/system/system_error.hpp>
+
+#include <string_view>
+
+namespace hub_tokens {
+
+namespace hub = stencila::hub;
+
+namespace {
+
+std::string one_line(std::string s) {
+    for (auto& c : s)
+        if (c == '\n' || c == '\r') c = ' ';
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+// Boost's what() is "<context>: <message> [<category>:<value> at <source location>]"; keep the
+// context the library gave and the message, drop the bracket meant for developers.
+std::string describe_system_error(const boost::system::system_error& e) {
+    std::string_view what = e.what();
+    const std::string code_what = e.code().what();
+    std::string context;
+    if (what.size() > code_what.size() && what.ends_with(code_what)) {
+        context = what.substr(0, what.size() - code_what.size());
+        if (context.ends_with(": ")) context.resize(context.size() - 2);
+    }
+    auto message = e.code().message();
+    return one_line(context.empty() ? message : context + ": " + message);
+}
+
+bool is_argument_error(const boost::system::error_code& ec) {
+    return ec == hub::error::invalid_base_url || ec == hub::error::invalid_argument || ec == hub::error::empty_token;
+}
+
+}  // namespace
+
+failure describe(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const usage_error& x) {
+        return {exit_usage, one_line(x.what())};
+    } catch (const hub::api_error& x) {
+        int status = x.status() == 401 || x.status() == 403 ? exit_auth
+                     : x.status() == 404                    ? exit_not_found
+                                                            : exit_server;
+        return {status, one_line(x.what())};
+    } catch (const boost::system::system_error& x) {
+        return {is_argument_error(x.code()) ? exit_usage : exit_network, describe_system_error(x)};
+    } catch (const std::exception& x) {
+        return {exit_failure, one_line(x.what())};
+    } catch (...) {
+        return {exit_failure, "unknown error"};
+    }
+}
+
+}  // namespace hub_tokens

@@ -1,0 +1,28 @@
+// Exit statuses of hub-tokens and the one-line description of a failure.
+#pragma once
+
+#include <exception>
+#include <string>
+
+namespace hub_tokens {
+
+/// Documented in `hub-tokens --help` and tools/README.md; keep the three in step.
+enum exit_status : int {
+    exit_ok = 0,
+    exit_failure = 1,    ///< anything not below
+    exit_usage = 2,      ///< bad command line, unusable --url or --ca-file
+    exit_auth = 3,       ///< the Hub answered 401 or 403
+    exit_not_found = 4,  ///< the Hub answered 404
+    exit_network = 5,    ///< network, TLS or timeout: no usable answer
+    exit_server = 6,     ///< any other error answer from the Hub
+};
+
+struct failure {
+    int status = exit_failure;
+    std::string message{};  ///< one line, no secret
+};
+
+/// Classifies `e` (an `api_error`, a `system_error`, a `usage_error` or anything else).
+[[nodiscard]] failure describe(std::exception_ptr e);
+
+}  // namespace hub_tokens
