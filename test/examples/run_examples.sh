@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every example against a hub-emulator started here (HTTPS, generated CA, ephemeral port)
+# and checks what each prints. Usage: run_examples.sh <hub-emulator> <examples-dir>
+set -euo pipefail
+emulator="$1"
+bin="$2"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Starts a server in the background; the first line it prints is its URL, left in $url.
+# (Not in a $(...) subshell: the pid must reach `cleanup`.)
+start() {
+  local out="$1"; shift
+  mkfifo "$out.fifo"
+  "$@" > "$out.fifo" 2> "$out.err" &
+  pids+=($!)
+  exec {fd}< "$out.fifo"
+  read -r -t 30 url <&"$fd" || fail "$1 did not start: $(cat "$out.err")"
+}
+
+start "$work/emulator" "$emulator" --https --port 0 --ca-out "$work/ca.pem" --user a-user:a-user \
+  --seed-tokens a-user:250 --tokens-out "$work/tokens.txt"
+base=$url
+common=(--url "$base" --ca-file "$work/ca.pem")
+
+echo "== quickstart"
+out=$(STENCILA_HUB_PASSWORD=a-user "$bin/quickstart" "${common[@]}" --user a-user)
+echo "$out"
+grep -q "^4. deleted token" <<<"$out" || fail "quickstart did not delete"
+grep -q "^5. reading it again: 404 Not found." <<<"$out" || fail "quickstart: no 404 after delete"
+
+echo "== callbacks_and_futures"
+out=$(STENCILA_HUB_PASSWORD=a-user "$bin/callbacks_and_futures" "${common[@]}" --user a-user)
+echo "$out"
+grep -q "^callback: created token" <<<"$out" || fail "no callback"
+grep -q "^future: read failed with HTTP 404" <<<"$out" || fail "no future"
+grep -q "^as_tuple: HTTP 403: Incorrect authentication credentials." <<<"$out" || fail "no as_tuple"
+
+echo "== bulk_paging"
+key=$(head -n 1 "$work/tokens.txt")
+tail -n 10 "$work/tokens.txt" > "$work/revoke.txt"
+echo "$(printf '%064d' 0)" >> "$work/revoke.txt"
+out=$(STENCILA_HUB_TOKEN="$key" "$bin/bulk_paging" "${common[@]}" --revoke "$work/revoke.txt" | tr '\r' '\n')
+echo "$out" | tail -n 3
+grep -q "^walked 251 tokens" <<<"$out" || fail "bulk_paging did not walk the 251 tokens"
+grep -q "^revoked 10, not found 1, failed 0" <<<"$out" || fail "bulk_paging did not revoke"
+grep -q "$key" <<<"$out" && fail "a token value was printed"
+
+echo "== token_auth_service"
+start "$work/service" "$bin/token_auth_service" "${common[@]}" --requests 3
+port=${url#http://127.0.0.1:}; port=${port%/}
+ask() {
+  exec {s}<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET / HTTP/1.1\r\nHost: localhost\r\n%sConnection: close\r\n\r\n' "$1" >&"$s"
+  cat <&"$s"
+  exec {s}>&-
+}
+good=$(head -n 2 "$work/tokens.txt" | tail -n 1)
+r1=$(ask "Authorization: Token $good"$'\r\n')
+r2=$(ask "Authorization: Token $(printf '%064d' 1)"$'\r\n')
+r3=$(ask "")
+grep -q "200 OK" <<<"$r1" && grep -q "hello, user 1" <<<"$r1" || fail "service did not accept a good token: $r1"
+grep -q "401" <<<"$r2" || fail "service accepted an unknown token"
+grep -q "401" <<<"$r3" || fail "service accepted no token"
+echo "3 answers as expected"
+echo "all examples passed"
