@@ -71,7 +71,11 @@ std::optional<timestamp> parse_datetime(std::string_view s) noexcept {
 
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
-    return timestamp{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} - offset;
+    auto t = timestamp{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} - offset;
+    // An offset may carry the instant out of years 0000-9999, which the Hub's format cannot write.
+    auto y_utc = static_cast<int>(year_month_day{floor<days>(t)}.year());
+    if (y_utc < 0 || y_utc > 9999) return std::nullopt;
+    return t;
 }
 
 std::string format_datetime(timestamp t) {

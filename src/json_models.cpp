@@ -1,5 +1,7 @@
 #include "detail/json_models.hpp"
 
+#include "detail/failure.hpp"
+
 #include <stencila/hub/error.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -14,7 +16,7 @@ namespace json = boost::json;
 namespace {
 
 [[noreturn]] void malformed(const std::string& what) {
-    throw boost::system::system_error(make_error_code(error::malformed_response), what);
+    throw detail::failure(make_error_code(error::malformed_response), what);
 }
 
 json::value parse_object(std::string_view body, json::storage_ptr sp, const char* what) {

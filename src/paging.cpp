@@ -1,6 +1,8 @@
 // Auto-paging walks (page_range, token_range) and remove_many.
 #include "detail/walk.hpp"
 
+#include "detail/failure.hpp"
+
 #include <stencila/hub/client.hpp>
 #include <stencila/hub/error.hpp>
 
@@ -45,8 +47,9 @@ void walk::schedule() {
             start_fetch(scheduled_, tokens_target(client_->base, opts_.page_size, offset));
         } else {
             if (!in_flight_.empty() || !follow_) return;  // the next link comes with the page before
-            start_fetch(scheduled_, std::move(*follow_));
-            follow_.reset();
+            auto target = std::move(*follow_);
+            follow_.reset();  // before the fetch: it may land, and set the next link, at once
+            start_fetch(scheduled_, std::move(target));
         }
     }
 }
@@ -87,7 +90,7 @@ void walk::on_landed(std::int64_t index, landed result) {
                     std::to_string(page.count) + ")");
             if (opts_.listing_changed == paging::on_change::fail) {
                 result.page.reset();
-                result.error = std::make_exception_ptr(system_error(
+                result.error = std::make_exception_ptr(detail::failure(
                     make_error_code(error::listing_changed),
                     "paging: count changed from " + std::to_string(*count_) + " to " + std::to_string(page.count)));
             }
@@ -103,7 +106,7 @@ void walk::on_landed(std::int64_t index, landed result) {
             } else {
                 // Never follow a link elsewhere (the key would go with it): the walk fails there.
                 ready_[index + 1].error = std::make_exception_ptr(
-                    system_error(make_error_code(error::cross_origin_link), "paging: `next` points at another origin"));
+                    detail::failure(make_error_code(error::cross_origin_link), "paging: `next` points at another origin"));
                 ++scheduled_;
             }
         }
@@ -147,6 +150,7 @@ asio::awaitable<std::optional<token_page>> walk::next() {
             co_return std::move(page);
         }
         schedule();
+        if (ready_.count(next_index_)) continue;     // a fetch landed without suspending
         if (in_flight_.empty() && ready_.empty()) {  // nothing left to fetch
             finish();
             co_return std::nullopt;
@@ -155,12 +159,12 @@ asio::awaitable<std::optional<token_page>> walk::next() {
         auto [ec] = co_await wakeup_.async_wait(asio::as_tuple(asio::use_awaitable));
         if (!ec) {
             finish();
-            throw system_error(make_error_code(error::request_timeout), "paging: the walk's deadline passed");
+            throw detail::failure(make_error_code(error::request_timeout), "paging: the walk's deadline passed");
         }
         auto cs = co_await asio::this_coro::cancellation_state;
         if (cs.cancelled() != asio::cancellation_type::none) {
             waiting_ = false;
-            throw system_error(asio::error::operation_aborted, "paging: next() cancelled");
+            throw detail::failure(asio::error::operation_aborted, "paging: next() cancelled");
         }
     }
 }
@@ -236,10 +240,10 @@ asio::awaitable<void> token_range::iterator::operator++() {
 
 page_range tokens_api::pages(paging p) const {
     if (p.page_size <= 0 || p.offset < 0 || p.concurrency == 0 || (p.max_items && *p.max_items < 0))
-        throw system_error(make_error_code(error::invalid_argument),
+        throw detail::failure(make_error_code(error::invalid_argument),
                            "pages: page_size and concurrency must be positive, offset and max_items not negative");
     if (state_->opts.api_key.empty())
-        throw system_error(make_error_code(error::invalid_argument), "pages: listing tokens needs options::api_key");
+        throw detail::failure(make_error_code(error::invalid_argument), "pages: listing tokens needs options::api_key");
     return page_range{std::make_shared<detail::walk>(state_, p)};
 }
 
@@ -260,7 +264,7 @@ asio::awaitable<void> remove_worker(detail::state_ptr s, std::shared_ptr<removal
     for (std::size_t i; (i = batch->next.fetch_add(1)) < batch->tokens.size();) {
         auto& result = batch->results[i];
         try {
-            if (batch->tokens[i].empty()) throw system_error(make_error_code(error::empty_token), "remove_many: empty token");
+            if (batch->tokens[i].empty()) throw detail::failure(make_error_code(error::empty_token), "remove_many: empty token");
             co_await detail::remove_token(s, detail::token_target(s->base, batch->tokens[i].reveal()));
             result.what = remove_result::outcome::removed;
         } catch (const api_error& e) {
@@ -293,7 +297,7 @@ asio::awaitable<std::vector<remove_result>> remove_all(detail::state_ptr s, std:
 
 asio::awaitable<std::vector<remove_result>> tokens_api::remove_many(std::vector<secret> tokens,
                                                                     std::size_t concurrency) const {
-    if (concurrency == 0) throw system_error(make_error_code(error::invalid_argument), "remove_many: concurrency is 0");
+    if (concurrency == 0) throw detail::failure(make_error_code(error::invalid_argument), "remove_many: concurrency is 0");
     auto batch = std::make_shared<removal_batch>();
     batch->results.resize(tokens.size());
     batch->tokens = std::move(tokens);

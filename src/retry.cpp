@@ -59,26 +59,26 @@ std::vector<std::string_view> split(std::string_view s, std::string_view separat
 
 // IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT",
 // asctime "Sun Nov  6 08:49:37 1994".
-std::optional<system_clock::time_point> parse_http_date(std::string_view v) {
+std::optional<sys_seconds> parse_http_date(std::string_view v) {
     auto parts = split(v, " ,-");
     std::optional<int> y, mo, d;
     std::optional<seconds> tod;
     if (parts.size() == 6 && parts[5] == "GMT") {  // IMF-fixdate or RFC 850
         d = number(parts[1]);
         mo = month_of(parts[2]);
-        y = number(parts[3]);
+        if (parts[3].size() == 4 || parts[3].size() == 2) y = number(parts[3]);
         if (y && parts[3].size() == 2) *y += *y < 70 ? 2000 : 1900;
         tod = time_of_day(parts[4]);
     } else if (parts.size() == 5) {  // asctime
         mo = month_of(parts[1]);
         d = number(parts[2]);
         tod = time_of_day(parts[3]);
-        y = number(parts[4]);
+        if (parts[4].size() == 4) y = number(parts[4]);
     }
     if (!y || !mo || !d || !tod) return std::nullopt;
     year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
     if (!ymd.ok()) return std::nullopt;
-    return sys_days{ymd} + *tod;
+    return sys_seconds{sys_days{ymd}} + *tod;  // seconds: no overflow for any 4-digit year
 }
 
 }  // namespace
@@ -93,7 +93,9 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, system_clo
     }
     auto when = parse_http_date(value);
     if (!when) return std::nullopt;
-    return *when <= now ? milliseconds{0} : duration_cast<milliseconds>(*when - now);
+    // In milliseconds, not the clock's nanoseconds: dates far off stay representable.
+    sys_time<milliseconds> at{*when}, from = floor<milliseconds>(now);
+    return at <= from ? milliseconds{0} : at - from;
 }
 
 void retry_budget::on_first_attempt() {

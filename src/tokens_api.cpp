@@ -4,6 +4,8 @@
 #include "detail/json_models.hpp"
 #include "detail/token_calls.hpp"
 
+#include "detail/failure.hpp"
+
 #include <stencila/hub/client.hpp>
 
 #include <boost/system/system_error.hpp>
@@ -17,11 +19,11 @@ using detail::state_ptr;
 
 namespace {
 
-constexpr std::string_view collection_route = "tokens/";
-constexpr std::string_view detail_route = "tokens/{token}/";
+constexpr std::string_view collection_route = "/tokens/";
+constexpr std::string_view detail_route = "/tokens/{token}/";
 
 [[noreturn]] void reject(error e, const char* what) {
-    throw boost::system::system_error(make_error_code(e), what);
+    throw detail::failure(make_error_code(e), what);
 }
 
 // Non-2xx answers become `api_error`s.

@@ -4,6 +4,8 @@
 #include "detail/connection_pool.hpp"
 #include "detail/retry.hpp"
 
+#include "detail/failure.hpp"
+
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -47,7 +49,7 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const options& opts) {
     auto load = [](const char* what, auto&& f) {
         error_code ec;
         f(ec);
-        if (ec) throw system_error(make_error_code(error::invalid_argument), std::string("TLS: cannot load ") + what + ": " + ec.message());
+        if (ec) throw detail::failure(make_error_code(error::invalid_argument), std::string("TLS: cannot load ") + what + ": " + ec.message());
     };
     if (t.ca_file.empty() && t.ca_directory.empty() && t.ca_pem.empty())
         load("the system's trusted CAs", [&](error_code& ec) { ctx->set_default_verify_paths(ec); });
@@ -215,7 +217,7 @@ private:
         std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": " + doing +
                            " " + base_.where.host_header;
         if (opts_.logger) log(opts_, log_level::warning, what + ": " + ec.message());
-        throw system_error(ec, what);
+        throw detail::failure(ec, what);
     }
 
     asio::any_io_executor executor_;

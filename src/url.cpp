@@ -1,5 +1,7 @@
 #include "detail/url.hpp"
 
+#include "detail/failure.hpp"
+
 #include <stencila/hub/error.hpp>
 
 #include <boost/system/system_error.hpp>
@@ -12,7 +14,7 @@ namespace stencila::hub::detail {
 namespace {
 
 [[noreturn]] void fail(std::string what) {
-    throw boost::system::system_error(make_error_code(error::invalid_base_url), what);
+    throw detail::failure(make_error_code(error::invalid_base_url), what);
 }
 
 // Scheme, host and port of a parsed absolute URL; nothing when it is not http(s) with a host.

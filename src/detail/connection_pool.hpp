@@ -18,6 +18,8 @@
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include "detail/failure.hpp"
+
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
@@ -180,8 +182,8 @@ private:
         if (failure) std::rethrow_exception(failure);
         auto cs = co_await boost::asio::this_coro::cancellation_state;
         if (cs.cancelled() != boost::asio::cancellation_type::none)
-            throw boost::system::system_error(boost::asio::error::operation_aborted);
-        throw boost::system::system_error(make_error_code(error::pool_timeout),
+            throw detail::failure(boost::asio::error::operation_aborted, "waiting for a pooled connection");
+        throw detail::failure(make_error_code(error::pool_timeout),
                                           "no pooled connection became free before the deadline");
     }
 

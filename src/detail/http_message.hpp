@@ -14,7 +14,7 @@ enum class http_method { get, post, delete_ };
 struct http_request {
     http_method method = http_method::get;
     std::string target;        ///< origin-form: path and query, already encoded
-    std::string_view route;    ///< for logs: the target with secrets replaced, e.g. "tokens/{token}/"
+    std::string_view route;    ///< for logs: the target with secrets replaced, e.g. "/tokens/{token}/"
     std::string body;          ///< JSON; empty = no body
     bool authorize = false;    ///< send `Authorization: <prefix> <api_key>`
     bool accept_gzip = false;  ///< send `Accept-Encoding: gzip`; a gzip body is inflated
