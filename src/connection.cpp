@@ -63,13 +63,38 @@ error_code map_io_error(error_code ec) {
 
 }  // namespace
 
-connection::connection(asio::any_io_executor executor, const connection_settings& settings)
-    : settings_(settings), strand_(asio::make_strand(std::move(executor))) {
-    if (settings_.tls) secure_.emplace(strand_, *settings_.tls);
-    else plain_.emplace(strand_);
+session_cache::~session_cache() {
+    if (session_) SSL_SESSION_free(session_);
+}
+
+void session_cache::offer(SSL* ssl) {
+    std::lock_guard lock(mutex_);
+    if (session_) SSL_set_session(ssl, session_);
+}
+
+void session_cache::remember(SSL* ssl) {
+    if (SSL_session_reused(ssl)) return;
+    SSL_SESSION* s = SSL_get1_session(ssl);
+    if (!s) return;
+    if (!SSL_SESSION_is_resumable(s)) {
+        SSL_SESSION_free(s);
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (session_) SSL_SESSION_free(session_);
+    session_ = s;
+}
+
+connection::connection(asio::any_io_executor executor, const connection_settings& settings, session_cache* sessions)
+    : settings_(settings), executor_(std::move(executor)), sessions_(sessions) {
+    if (settings_.tls) secure_.emplace(executor_, *settings_.tls);
+    else plain_.emplace(executor_);
 }
 
 connection::~connection() {
+    // Without a TLS shutdown OpenSSL marks the session not resumable. Closing a connection whose
+    // last exchange went well is orderly, so say so (no bytes are sent); after a failure, don't.
+    if (secure_ && healthy_) SSL_set_shutdown(secure_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     error_code ignored;
     tcp().socket().close(ignored);
 }
@@ -81,7 +106,7 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
     const auto& where = settings_.base->where;
 
     auto connect_deadline = std::min(deadline, clock::now() + opts.timeouts.connect);
-    asio::ip::tcp::resolver resolver(strand_);
+    asio::ip::tcp::resolver resolver(executor_);
     auto [rec, endpoints] = co_await resolver.async_resolve(where.host, std::to_string(where.port), use_tuple);
     if (rec) co_return rec;
 
@@ -107,10 +132,12 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
     if (!where.host_is_ip && SSL_set_tlsext_host_name(ssl, where.host.c_str()) != 1)
         co_return error::tls_handshake_failed;
 
+    if (sessions_) sessions_->offer(ssl);
     arm(tcp(), std::min(deadline, clock::now() + opts.timeouts.tls_handshake));
     auto [hec] = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
     if (hec == beast::error::timeout) co_return error::tls_handshake_timeout;
     if (hec) co_return map_handshake_error(hec);
+    resumed_ = SSL_session_reused(ssl) == 1;
     co_return error_code{};
 }
 
@@ -168,14 +195,20 @@ asio::awaitable<error_code> connection::exchange(const http_request& request, ht
         if (rec) co_return map_io_error(rec);
         co_return error_code{};
     };
+    healthy_ = false;
     error_code ec = secure_ ? co_await run(*secure_) : co_await run(*plain_);
     if (ec) co_return ec;
+    healthy_ = true;
 
+    if (secure_ && sessions_ && !remembered_) {
+        sessions_->remember(secure_->native_handle());  // TLS 1.3 tickets come with the first answer
+        remembered_ = true;
+    }
     auto& msg = parser.get();
     response.status = msg.result_int();
-    response.reason = std::string(msg.reason());
-    if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
-    if (response.status < 200 || response.status > 299) {
+    if (response.status < 200 || response.status > 299) {  // what only an api_error needs
+        response.reason = std::string(msg.reason());
+        if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
         response.headers.clear();
         for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }

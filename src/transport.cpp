@@ -11,6 +11,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -140,6 +141,7 @@ public:
         auto s = pool_.stats();
         s.opened = opened_.load(std::memory_order_relaxed);
         s.retried = retried_.load(std::memory_order_relaxed);
+        s.resumed = resumed_.load(std::memory_order_relaxed);
         return s;
     }
 
@@ -160,10 +162,11 @@ private:
         auto lease = co_await pool_.acquire(deadline, fresh);
         auto conn = std::move(lease.connection);
         if (!conn) {
-            conn = std::make_unique<connection>(executor_, settings_);
+            conn = std::make_unique<connection>(opts_.pool.thread_safe ? asio::make_strand(executor_) : executor_,
+                                                settings_, opts_.tls.session_resumption ? &sessions_ : nullptr);
             error_code ec;
             try {
-                ec = co_await asio::co_spawn(conn->strand(), conn->open(deadline), asio::use_awaitable);
+                ec = co_await on_connection(*conn, conn->open(deadline));
             } catch (...) {
                 pool_.release(nullptr, false);
                 throw;
@@ -175,6 +178,7 @@ private:
                 co_return result;
             }
             opened_.fetch_add(1, std::memory_order_relaxed);
+            if (conn->resumed()) resumed_.fetch_add(1, std::memory_order_relaxed);
             if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
         }
 
@@ -183,8 +187,7 @@ private:
                                     : deadline;
         std::exception_ptr cancelled;
         try {
-            result.error = co_await asio::co_spawn(
-                conn->strand(), conn->exchange(request, result.response, attempt_deadline), asio::use_awaitable);
+            result.error = co_await on_connection(*conn, conn->exchange(request, result.response, attempt_deadline));
             if (result.error == error::request_timeout && attempt_deadline < deadline)
                 result.error = error::attempt_timeout;  // the operation still has time: say which ran out
         } catch (...) {
@@ -208,6 +211,12 @@ private:
         co_return result;
     }
 
+    // Runs a connection's operation on its strand, or inline when the client is not thread-safe.
+    asio::awaitable<error_code> on_connection(connection& c, asio::awaitable<error_code> op) {
+        if (!opts_.pool.thread_safe) co_return co_await std::move(op);
+        co_return co_await asio::co_spawn(c.executor(), std::move(op), asio::use_awaitable);
+    }
+
     static double jitter() {
         thread_local std::mt19937_64 engine{std::random_device{}()};
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
@@ -225,10 +234,12 @@ private:
     const base_url base_;
     std::unique_ptr<asio::ssl::context> tls_;
     connection_settings settings_;
+    session_cache sessions_;
     connection_pool<connection> pool_;
     retry_budget budget_{opts_.retry};
     std::atomic<std::uint64_t> opened_{0};
     std::atomic<std::uint64_t> retried_{0};
+    std::atomic<std::uint64_t> resumed_{0};
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 // One HTTP/1.1 connection: a Beast stream over TCP, with or without TLS, and its read buffer.
-// Every operation runs on the connection's own strand (Beast's stream timeouts need one on a
-// multi-threaded io_context) and reports failures as error codes mapped to `hub::error` where
-// one fits, naming the phase (connect, TLS handshake, write, read).
+// With `pool_options::thread_safe` every operation runs on the connection's own strand (Beast's
+// stream timeouts need one on a multi-threaded io_context); without, on the client's executor.
+// Failures are error codes mapped to `hub::error` where one fits, naming the phase (connect, TLS
+// handshake, write, read).
 #pragma once
 
 #include "detail/http_message.hpp"
@@ -11,12 +12,12 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -30,17 +31,35 @@ struct connection_settings {
     std::string authorization;                 ///< "<prefix> <key>", or empty
 };
 
+/// A TLS session to resume on the next connection (shared by a client's connections).
+class session_cache {
+public:
+    session_cache() = default;
+    session_cache(const session_cache&) = delete;
+    session_cache& operator=(const session_cache&) = delete;
+    ~session_cache();
+    /// Offers the cached session to `ssl` before its handshake.
+    void offer(SSL* ssl);
+    /// Keeps `ssl`'s session, once it is resumable, unless it merely resumed the cached one.
+    void remember(SSL* ssl);
+
+private:
+    std::mutex mutex_;
+    SSL_SESSION* session_ = nullptr;
+};
+
 class connection {
 public:
     using clock = std::chrono::steady_clock;
 
-    connection(boost::asio::any_io_executor executor, const connection_settings& settings);
+    /// `executor` should be a strand when the io_context has several threads.
+    connection(boost::asio::any_io_executor executor, const connection_settings& settings, session_cache* sessions);
     ~connection();
 
-    /// Resolves, connects and (for https) handshakes. Run on `strand()`.
+    /// Resolves, connects and (for https) handshakes. Run on `executor()`.
     boost::asio::awaitable<boost::system::error_code> open(clock::time_point deadline);
 
-    /// Writes `request` and reads the response into `response`. Run on `strand()`.
+    /// Writes `request` and reads the response into `response`. Run on `executor()`.
     boost::asio::awaitable<boost::system::error_code> exchange(const http_request& request,
                                                                http_response& response,
                                                                clock::time_point deadline);
@@ -51,20 +70,26 @@ public:
     [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }
     /// Some byte of a response arrived during the last exchange.
     [[nodiscard]] bool received_any() const noexcept { return received_any_; }
+    /// The TLS handshake resumed a cached session.
+    [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     /// Some byte of the last request was written.
     [[nodiscard]] bool sent_any() const noexcept { return sent_any_; }
 
-    [[nodiscard]] const boost::asio::strand<boost::asio::any_io_executor>& strand() const noexcept { return strand_; }
+    [[nodiscard]] const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
 private:
     boost::beast::tcp_stream& tcp() noexcept;
     boost::system::error_code map_handshake_error(boost::system::error_code ec);
 
     const connection_settings& settings_;
-    boost::asio::strand<boost::asio::any_io_executor> strand_;
+    boost::asio::any_io_executor executor_;
+    session_cache* sessions_;
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
     boost::beast::flat_buffer buffer_;
+    bool resumed_ = false;
+    bool healthy_ = false;     // the last exchange completed
+    bool remembered_ = false;  // this connection's TLS session went to the cache
     bool keep_alive_ = false;
     bool received_any_ = false;
     bool sent_any_ = false;

@@ -122,6 +122,45 @@ BOOST_AUTO_TEST_CASE(create_on_a_connection_closed_as_it_was_sent_is_not_retried
     BOOST_TEST(f.server.token_count() == before);
 }
 
+BOOST_AUTO_TEST_CASE(new_connections_resume_the_tls_session_of_earlier_ones) {
+    emu::server_options so;
+    so.max_requests_per_connection = 1;  // every call on a new connection
+    hub_fixture f{so};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.run([&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 4; ++i) co_await c.tokens().read(token);
+    }());
+    BOOST_TEST(c.stats().opened == 4u);
+    BOOST_TEST(c.stats().resumed == 3u);
+
+    auto opts = f.options();
+    opts.tls.session_resumption = false;
+    hub::client full{f.io.get_executor(), opts};
+    f.run([&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 3; ++i) co_await full.tokens().read(token);
+    }());
+    BOOST_TEST(full.stats().resumed == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(client_without_strands_works_on_one_thread) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.pool.thread_safe = false;
+    opts.pool.max_connections = 4;
+    hub::client c{f.io.get_executor(), opts};
+    int succeeded = 0;
+    for (int i = 0; i < 100; ++i)
+        asio::co_spawn(f.io, [&]() -> asio::awaitable<void> {
+            co_await c.tokens().read(token);
+            ++succeeded;
+        }, asio::detached);
+    f.io.run();
+    BOOST_TEST(succeeded == 100);
+    BOOST_TEST(c.stats().opened <= 4u);
+}
+
 BOOST_AUTO_TEST_CASE(server_connection_close_header_discards_the_connection) {
     emu::server_options so;
     so.max_requests_per_connection = 2;

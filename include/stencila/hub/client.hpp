@@ -63,6 +63,7 @@ using handler_of = boost::asio::any_completion_handler<typename signature_of<T>:
 /// Counters of the connection pool, readable while the client runs.
 struct pool_stats {
     std::uint64_t opened = 0;     ///< connections established
+    std::uint64_t resumed = 0;    ///< of those, TLS connections that resumed an earlier session
     std::uint64_t reused = 0;     ///< requests sent on a connection from the pool
     std::uint64_t evicted = 0;    ///< idle connections closed (idle timeout, or closed by the server)
     std::uint64_t discarded = 0;  ///< connections closed after an error, cancellation or `Connection: close`

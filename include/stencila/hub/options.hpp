@@ -25,12 +25,18 @@ struct tls_options {
     std::string private_key_file{};  ///< its private key, PEM file
     std::string certificate_pem{};   ///< or the client certificate chain as PEM text
     secret private_key_pem{};        ///< and its key as PEM text
+    /// Offer the last TLS session on new connections (an abbreviated handshake).
+    bool session_resumption = true;
 };
 
 /// The keep-alive connection pool.
 struct pool_options {
     std::size_t max_connections = 16;  ///< open connections at most; further calls wait (FIFO)
     std::chrono::milliseconds idle_timeout{30'000};  ///< idle connections older than this are closed
+    /// Each connection runs on its own strand, so the client may be used from several threads of
+    /// one io_context. When every call comes from one thread (an io_context run by one thread),
+    /// false saves a strand hop per call.
+    bool thread_safe = true;
 };
 
 /// Time limits. Each expiry is a distinct timeout error naming the phase.
