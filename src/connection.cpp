@@ -11,6 +11,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -106,8 +107,9 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
     const auto& where = settings_.base->where;
 
     auto connect_deadline = std::min(deadline, clock::now() + opts.timeouts.connect);
+    const auto& first_hop = settings_.proxy ? settings_.proxy->where : where;
     asio::ip::tcp::resolver resolver(executor_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(where.host, std::to_string(where.port), use_tuple);
+    auto [rec, endpoints] = co_await resolver.async_resolve(first_hop.host, std::to_string(first_hop.port), use_tuple);
     if (rec) co_return rec;
 
     arm(tcp(), connect_deadline);
@@ -116,6 +118,8 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
     if (cec) co_return cec;
     error_code ignored;
     tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    if (settings_.proxy)
+        if (auto tec = co_await open_tunnel(connect_deadline)) co_return tec;
     if (!secure_) co_return error_code{};
 
     SSL* ssl = secure_->native_handle();
@@ -138,6 +142,33 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
     if (hec == beast::error::timeout) co_return error::tls_handshake_timeout;
     if (hec) co_return map_handshake_error(hec);
     resumed_ = SSL_session_reused(ssl) == 1;
+    co_return error_code{};
+}
+
+// CONNECT host:port through the proxy; a 2xx answer opens the tunnel.
+asio::awaitable<error_code> connection::open_tunnel(clock::time_point deadline) {
+    const auto& where = settings_.base->where;
+    std::string authority = where.host_is_ip && where.host.find(':') != std::string::npos
+                                ? "[" + where.host + "]:" + std::to_string(where.port)
+                                : where.host + ":" + std::to_string(where.port);
+    http::request<http::empty_body> req{http::verb::connect, authority, 11};
+    req.set(http::field::host, authority);
+    req.set(http::field::user_agent, settings_.opts->user_agent);
+    if (!settings_.proxy->authorization.empty()) req.set(http::field::proxy_authorization, settings_.proxy->authorization);
+    arm(tcp(), deadline);
+    auto [wec, written] = co_await http::async_write(tcp(), req, use_tuple);
+    if (wec == beast::error::timeout) co_return error::connect_timeout;
+    if (wec) co_return wec;
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);  // a CONNECT answer has no body to wait for
+    auto [rec, read] = co_await http::async_read_header(tcp(), buffer_, parser, use_tuple);
+    if (rec == beast::error::timeout) co_return error::connect_timeout;
+    if (rec) co_return error::proxy_refused;
+    if (parser.get().result_int() / 100 != 2) {
+        proxy_status_ = parser.get().result_int();
+        co_return error::proxy_refused;
+    }
+    if (buffer_.size() != 0) co_return error::proxy_refused;  // bytes before the tunnel was ours
     co_return error_code{};
 }
 

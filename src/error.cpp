@@ -35,6 +35,8 @@ public:
             case error::connection_closed: return "connection closed before the response was complete";
             case error::cross_origin_link: return "paging link points at another origin";
             case error::listing_changed: return "the listing changed during the walk";
+            case error::proxy_refused: return "the proxy refused the tunnel";
+            case error::invalid_proxy_url: return "invalid proxy URL";
         }
         return "unknown stencila.hub error";
     }

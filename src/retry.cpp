@@ -124,6 +124,7 @@ retry_decision decide_retry(const retry_policy& p, const attempt_outcome& o, std
         if (o.error == boost::asio::error::operation_aborted) return {false, {}, "cancelled"};
         if (o.error == error::request_timeout || o.error == error::pool_timeout)
             return {false, {}, "the deadline passed"};
+        if (o.error == error::proxy_refused) return {false, {}, "the proxy refused"};
         // A request that never left may always go again; one that may have reached the server
         // only when repeating it is harmless.
         worth_it = o.connecting || (o.idempotent && (o.error == error::connection_closed ||

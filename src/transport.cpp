@@ -2,6 +2,7 @@
 
 #include "detail/connection.hpp"
 #include "detail/connection_pool.hpp"
+#include "detail/proxy.hpp"
 #include "detail/retry.hpp"
 
 #include "detail/failure.hpp"
@@ -20,6 +21,7 @@
 #include <openssl/ssl.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <random>
 
 namespace stencila::hub::detail {
@@ -78,7 +80,9 @@ public:
         : executor_(std::move(executor)), opts_(opts), base_(base),
           pool_(executor_, opts_.pool.max_connections, opts_.pool.idle_timeout) {
         if (base_.where.https) tls_ = make_tls_context(opts_);
-        settings_ = {&opts_, &base_, tls_.get(), {}};
+        settings_ = {&opts_, &base_, tls_.get(), {}, choose_proxy(opts_, base_, [](const char* n) -> const char* {
+                         return std::getenv(n);
+                     })};
         if (!opts_.api_key.empty())
             settings_.authorization =
                 opts_.api_key_prefix.empty() ? opts_.api_key.reveal() : opts_.api_key_prefix + " " + opts_.api_key.reveal();
@@ -120,7 +124,7 @@ public:
             auto decision = decide_retry(opts_.retry, outcome, attempt, jitter(), remaining, budget_);
             if (!decision.retry) {
                 if (!result.error) co_return std::move(result.response);  // the caller makes it an api_error
-                fail(request, result.error, result.connecting ? "connecting to" : "exchanging with");
+                fail(request, result.error, result.connecting ? "connecting to" : "exchanging with", result.note);
             }
             retried_.fetch_add(1, std::memory_order_relaxed);
             if (opts_.logger)
@@ -153,6 +157,7 @@ private:
         bool connecting = false;  // failed while connecting: the request never left
         bool stale = false;       // failed on a reused connection before any response byte
         http_response response;
+        std::string note;         // more for the message, e.g. the proxy's answer
     };
 
     // One try: a pooled or new connection, one exchange. Connections are discarded after any
@@ -175,6 +180,7 @@ private:
                 pool_.release(nullptr, false);
                 result.error = ec;
                 result.connecting = true;
+                if (conn->proxy_status()) result.note = " (the proxy answered " + std::to_string(conn->proxy_status()) + ")";
                 co_return result;
             }
             opened_.fetch_add(1, std::memory_order_relaxed);
@@ -222,9 +228,12 @@ private:
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     }
 
-    [[noreturn]] void fail(const http_request& request, error_code ec, const char* doing) const {
+    [[noreturn]] void fail(const http_request& request, error_code ec, const char* doing,
+                           const std::string& note = {}) const {
         std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": " + doing +
                            " " + base_.where.host_header;
+        if (settings_.proxy) what += " through the proxy " + settings_.proxy->where.host_header;
+        what += note;
         if (opts_.logger) log(opts_, log_level::warning, what + ": " + ec.message());
         throw detail::failure(ec, what);
     }

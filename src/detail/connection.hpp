@@ -6,6 +6,7 @@
 #pragma once
 
 #include "detail/http_message.hpp"
+#include "detail/proxy.hpp"
 #include "detail/url.hpp"
 
 #include <stencila/hub/options.hpp>
@@ -29,6 +30,7 @@ struct connection_settings {
     const base_url* base = nullptr;
     boost::asio::ssl::context* tls = nullptr;  ///< null for http
     std::string authorization;                 ///< "<prefix> <key>", or empty
+    std::optional<proxy_route> proxy;          ///< tunnel through this proxy
 };
 
 /// A TLS session to resume on the next connection (shared by a client's connections).
@@ -70,6 +72,8 @@ public:
     [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }
     /// Some byte of a response arrived during the last exchange.
     [[nodiscard]] bool received_any() const noexcept { return received_any_; }
+    /// The proxy's status when it refused the tunnel (0 otherwise).
+    [[nodiscard]] unsigned proxy_status() const noexcept { return proxy_status_; }
     /// The TLS handshake resumed a cached session.
     [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     /// Some byte of the last request was written.
@@ -80,6 +84,7 @@ public:
 private:
     boost::beast::tcp_stream& tcp() noexcept;
     boost::system::error_code map_handshake_error(boost::system::error_code ec);
+    boost::asio::awaitable<boost::system::error_code> open_tunnel(clock::time_point deadline);
 
     const connection_settings& settings_;
     boost::asio::any_io_executor executor_;
@@ -87,6 +92,7 @@ private:
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
     boost::beast::flat_buffer buffer_;
+    unsigned proxy_status_ = 0;  // the proxy's answer to CONNECT when it refused
     bool resumed_ = false;
     bool healthy_ = false;     // the last exchange completed
     bool remembered_ = false;  // this connection's TLS session went to the cache

@@ -34,6 +34,8 @@ enum class error {
     connection_closed,          ///< the server closed the connection before a whole response
     cross_origin_link,          ///< a paging link points at another origin; not followed
     listing_changed,            ///< `count` changed during a walk with `on_change::fail`
+    proxy_refused,              ///< the proxy did not open the tunnel (its status is in the message)
+    invalid_proxy_url,          ///< the proxy URL is not an http URL we can use
 };
 
 const boost::system::error_category& error_category() noexcept;

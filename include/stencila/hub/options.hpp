@@ -29,6 +29,17 @@ struct tls_options {
     bool session_resumption = true;
 };
 
+/// An HTTP proxy: every connection is tunnelled through it with `CONNECT host:port` (TLS then
+/// runs end to end with the Hub, so the proxy sees no request).
+struct proxy_options {
+    std::string url{};        ///< "http://proxy.example:3128"; empty = no proxy
+    std::string username{};   ///< for `Proxy-Authorization: Basic`; empty = none
+    secret password{};
+    /// Use `HTTPS_PROXY`/`https_proxy` (`HTTP_PROXY`/`http_proxy` for an http base URL) when
+    /// `url` is empty, and skip the proxy for hosts listed in `NO_PROXY`/`no_proxy`.
+    bool from_environment = false;
+};
+
 /// The keep-alive connection pool.
 struct pool_options {
     std::size_t max_connections = 16;  ///< open connections at most; further calls wait (FIFO)
@@ -67,6 +78,7 @@ struct options {
     std::string api_key_prefix = "Token";
     std::string user_agent = std::string("stencila-hub-cpp/") + version;
     tls_options tls{};
+    proxy_options proxy{};
     pool_options pool{};
     timeout_options timeouts{};
     retry_policy retry{};
