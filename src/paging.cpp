@@ -1,4 +1,5 @@
 // Auto-paging walks (page_range, token_range) and remove_many.
+#include "detail/launch.hpp"
 #include "detail/walk.hpp"
 
 #include "detail/failure.hpp"
@@ -12,6 +13,7 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/system_executor.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
@@ -193,6 +195,11 @@ asio::awaitable<std::optional<token_page>> page_range::next() {
         w->strand(), [](std::shared_ptr<detail::walk> w) { return w->next(); }(w), asio::use_awaitable);
 }
 
+void page_range::start_next(detail::handler_of<std::optional<token_page>> h) {
+    boost::asio::any_io_executor ex = walk_ ? walk_->executor() : boost::asio::any_io_executor(boost::asio::system_executor());
+    detail::launch<std::optional<token_page>>(ex, nullptr, std::move(h), [this] { return next(); });
+}
+
 std::int64_t page_range::offset() const noexcept { return walk_ ? walk_->reached.load() : 0; }
 bool page_range::listing_changed() const noexcept { return walk_ && walk_->changed.load(); }
 
@@ -221,6 +228,11 @@ asio::awaitable<std::vector<token>> token_range::collect(std::optional<std::size
         out.push_back(std::move(*t));
     }
     co_return out;
+}
+
+void token_range::start_next(detail::handler_of<std::optional<hub::token>> h) {
+    boost::asio::any_io_executor ex = pages_.walk_ ? pages_.walk_->executor() : boost::asio::any_io_executor(boost::asio::system_executor());
+    detail::launch<std::optional<hub::token>>(ex, nullptr, std::move(h), [this] { return next(); });
 }
 
 std::int64_t token_range::offset() const noexcept { return start_ + yielded_; }

@@ -33,6 +33,8 @@ public:
     void stop();
 
     [[nodiscard]] const boost::asio::strand<boost::asio::any_io_executor>& strand() const { return strand_; }
+    /// The client's executor: where results are handed over.
+    [[nodiscard]] const boost::asio::any_io_executor& executor() const { return client_->executor; }
     std::atomic<std::int64_t> reached;       ///< offset after the last page yielded
     std::atomic<bool> changed{false};        ///< `count` differed between pages
 

@@ -9,6 +9,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <thread>
 
 using namespace test;
@@ -133,6 +134,34 @@ BOOST_AUTO_TEST_CASE(remove_many_and_remove_take_completion_tokens) {
     BOOST_TEST((results[2].what == hub::remove_result::outcome::not_found));
     BOOST_TEST(!removed);
     BOOST_TEST(f.server.token_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(paging_next_takes_completion_tokens) {
+    hub_fixture f;
+    auto tokens = f.server.seed_tokens(username, 25);
+    auto opts = f.options();
+    opts.api_key = tokens.front();
+    hub::client c{f.io.get_executor(), opts};
+    auto range = c.tokens().all({.page_size = 10});
+    std::vector<std::string> ids;
+    std::function<void()> pull = [&] {
+        range.next([&](error_code ec, std::optional<hub::token> t) {
+            BOOST_TEST(!ec);
+            if (!t) return;
+            ids.push_back(t->id);
+            pull();
+        });
+    };
+    pull();
+    f.io.run();
+    BOOST_REQUIRE(ids.size() == 25u);
+    BOOST_TEST(ids.back() == tokens.back().substr(0, 8));
+
+    auto pages = c.tokens().pages({.page_size = 10});
+    auto [ec, first] = f.run(pages.next(asio::as_tuple(asio::use_awaitable)));
+    BOOST_TEST(!ec);
+    BOOST_REQUIRE(first);
+    BOOST_TEST(first->count == 25);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,6 +24,7 @@
 //   coroutines at once, on any number of threads of one `io_context`.
 #pragma once
 
+#include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/diagnostics.hpp>
 #include <stencila/hub/error.hpp>
 #include <stencila/hub/models.hpp>
@@ -47,17 +48,6 @@ namespace stencila::hub {
 namespace detail {
 class client_state;
 struct access;  // builds a tokens_api over any transport (unit tests)
-
-template <class T>
-struct signature_of {
-    using type = void(boost::system::error_code, T);
-};
-template <>
-struct signature_of<void> {
-    using type = void(boost::system::error_code);
-};
-template <class T>
-using handler_of = boost::asio::any_completion_handler<typename signature_of<T>::type>;
 }  // namespace detail
 
 /// Counters of the connection pool, readable while the client runs.

@@ -16,10 +16,15 @@
 // - return `asio::awaitable`; resume on the awaiting coroutine's executor;
 // - must not overlap on one range (one consumer at a time); different ranges are independent;
 // - honour terminal cancellation: `next()` throws `operation_aborted`, the range stays usable and
-//   the fetches in flight go on.
+//   the fetches in flight go on;
+// - `next(token)` takes any Asio completion token, handler `void(error_code, std::optional<T>)`,
+//   completed on its associated executor (default: the client's); the range must outlive it.
 #pragma once
 
+#include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/models.hpp>
+
+#include <boost/asio/async_result.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -63,6 +68,14 @@ public:
 
     /// The next page in order, or nothing when the walk is over. Throws where an error happened.
     boost::asio::awaitable<std::optional<token_page>> next();
+    /// The same with any completion token.
+    template <class CompletionToken>
+    auto next(CompletionToken&& token) {
+        using signature = void(boost::system::error_code, std::optional<token_page>);
+        return boost::asio::async_initiate<CompletionToken, signature>(
+            [this](auto handler) { start_next(detail::handler_of<std::optional<token_page>>(std::move(handler))); },
+            token);
+    }
 
     /// Offset of the first token not yet yielded: where a new walk would resume.
     [[nodiscard]] std::int64_t offset() const noexcept;
@@ -73,6 +86,7 @@ private:
     friend class tokens_api;
     friend class token_range;
     explicit page_range(std::shared_ptr<detail::walk> w);
+    void start_next(detail::handler_of<std::optional<token_page>> h);
     std::shared_ptr<detail::walk> walk_;
 };
 
@@ -81,6 +95,14 @@ class token_range {
 public:
     /// The next token in order, or nothing when the walk is over. Throws where an error happened.
     boost::asio::awaitable<std::optional<token>> next();
+    /// The same with any completion token.
+    template <class CompletionToken>
+    auto next(CompletionToken&& token) {
+        using signature = void(boost::system::error_code, std::optional<hub::token>);
+        return boost::asio::async_initiate<CompletionToken, signature>(
+            [this](auto handler) { start_next(detail::handler_of<std::optional<hub::token>>(std::move(handler))); },
+            token);
+    }
     /// Up to `max_items` tokens (all when not given).
     boost::asio::awaitable<std::vector<token>> collect(std::optional<std::size_t> max_items = std::nullopt);
     /// Offset of the first token not yet yielded.
@@ -108,6 +130,7 @@ public:
 private:
     friend class tokens_api;
     explicit token_range(page_range pages, std::optional<std::int64_t> max_items);
+    void start_next(detail::handler_of<std::optional<hub::token>> h);
     page_range pages_;
     std::optional<token_page> page_{};
     std::size_t index_ = 0;
