@@ -80,9 +80,12 @@ public:
         : executor_(std::move(executor)), opts_(opts), base_(base),
           pool_(executor_, opts_.pool.max_connections, opts_.pool.idle_timeout) {
         if (base_.where.https) tls_ = make_tls_context(opts_);
-        settings_ = {&opts_, &base_, tls_.get(), {}, choose_proxy(opts_, base_, [](const char* n) -> const char* {
-                         return std::getenv(n);
-                     })};
+        settings_.opts = &opts_;
+        settings_.base = &base_;
+        settings_.tls = tls_.get();
+        settings_.proxy = choose_proxy(opts_, base_, [](const char* n) -> const char* { return std::getenv(n); });
+        settings_.fixed_fields = "Host: " + base_.where.host_header + "\r\nUser-Agent: " + opts_.user_agent +
+                                 "\r\nAccept: application/json\r\n";
         if (!opts_.api_key.empty())
             settings_.authorization =
                 opts_.api_key_prefix.empty() ? opts_.api_key.reveal() : opts_.api_key_prefix + " " + opts_.api_key.reveal();

@@ -85,7 +85,7 @@ base_url parse_base_url(std::string_view text) {
 std::string encode_path_segment(std::string_view s) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
-    out.reserve(s.size());
+    out.reserve(s.size() + s.size() / 2);
     for (unsigned char c : s) {
         bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                           c == '-' || c == '.' || c == '_' || c == '~';

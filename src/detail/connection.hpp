@@ -30,6 +30,7 @@ struct connection_settings {
     const base_url* base = nullptr;
     boost::asio::ssl::context* tls = nullptr;  ///< null for http
     std::string authorization;                 ///< "<prefix> <key>", or empty
+    std::string fixed_fields;                  ///< "Host: ...\r\nUser-Agent: ...\r\nAccept: ...\r\n"
     std::optional<proxy_route> proxy;          ///< tunnel through this proxy
 };
 
@@ -92,6 +93,7 @@ private:
     std::optional<boost::beast::tcp_stream> plain_;
     std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
     boost::beast::flat_buffer buffer_;
+    std::string head_;  // the request head being written, reused
     unsigned proxy_status_ = 0;  // the proxy's answer to CONNECT when it refused
     bool resumed_ = false;
     bool healthy_ = false;     // the last exchange completed

@@ -175,6 +175,23 @@ BOOST_AUTO_TEST_CASE(empty_token_is_rejected_before_any_io) {
     BOOST_TEST(f.server.stats().connections_accepted == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(header_values_with_line_breaks_are_rejected_when_the_client_is_made) {
+    hub_fixture f;
+    for (auto field : {0, 1, 2}) {
+        auto opts = f.options();
+        if (field == 0) opts.api_key = "abc\r\nX-Injected: yes";
+        if (field == 1) opts.user_agent = "agent\nX-Injected: yes";
+        if (field == 2) opts.api_key_prefix = std::string("Token\0", 6);
+        try {
+            hub::client c{f.io.get_executor(), opts};
+            BOOST_FAIL("expected invalid_argument for field " << field);
+        } catch (const boost::system::system_error& e) {
+            BOOST_TEST((e.code() == hub::error::invalid_argument));
+            BOOST_TEST(std::string(e.what()).find("Injected") == std::string::npos);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(expired_token_reads_as_404) {
     hub_fixture f;
     auto token = f.server.seed_tokens(username, 1).at(0);
