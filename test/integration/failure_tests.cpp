@@ -151,6 +151,17 @@ BOOST_AUTO_TEST_CASE(oversized_body_is_body_too_large) {
     BOOST_TEST(f.run(c.tokens().read(token)).id == token.substr(0, 8));
 }
 
+BOOST_AUTO_TEST_CASE(header_past_the_limit_is_header_too_large_and_the_connection_is_dropped) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = without_retries(f.options());
+    opts.max_response_header = 64;  // the emulator's answers carry more
+    hub::client c{f.io.get_executor(), opts};
+    BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::header_too_large));
+    BOOST_TEST(c.stats().discarded == 1u);
+    BOOST_TEST(c.stats().idle == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_json_is_malformed_response) {
     hub_fixture f{with_faults()};
     auto token = f.server.seed_tokens(username, 1).at(0);
