@@ -7,6 +7,9 @@
 //   hub_bench cold      --url U [--ca F] --tokens FILE --calls N      (a new client per call)
 //   hub_bench reconnect --url U [--ca F] --tokens FILE --calls N      (an emulator with --max-requests 1)
 //
+// Every subcommand also takes --thread-safe 0|1 (options.pool.thread_safe, default 1) and
+// --resumption 0|1 (options.tls.session_resumption, default 1).
+//
 // The client runs on one thread (one io_context); the emulator is another process, so
 // getrusage(RUSAGE_SELF) over the timed part is the client's CPU alone.
 #include "common.hpp"
@@ -38,6 +41,8 @@ setup make_setup(const bench::flags& f, std::size_t max_tokens) {
     s.opts.base_url = f.need("url");
     if (auto ca = f.str("ca"); !ca.empty()) s.opts.tls.ca_pem = bench::read_file(ca);
     s.opts.pool.max_connections = static_cast<std::size_t>(f.num("pool", 32));
+    s.opts.pool.thread_safe = f.num("thread-safe", 1) != 0;
+    s.opts.tls.session_resumption = f.num("resumption", 1) != 0;
     s.tokens = bench::read_lines(f.need("tokens"), max_tokens);
     s.emulator_pid = f.num("emulator-pid", 0);
     return s;
@@ -98,6 +103,7 @@ int cmd_read(const bench::flags& f) {
     });
     bench::result r("W1");
     r.add("impl", "hub").add("proto", s.opts.base_url.rfind("https", 0) == 0 ? "https" : "http");
+    r.add("thread_safe", s.opts.pool.thread_safe ? 1L : 0L);
     bench::add_cpu(r, m, calls);
     r.add("conns", stats.opened).add("reused", stats.reused).add("retried", stats.retried);
     r.print();
@@ -213,10 +219,14 @@ int cmd_cold(const bench::flags& f, bool reuse_client) {
         stats = shared.stats();
     });
     bench::result r("W4");
-    r.add("impl", "hub").add("kind", reuse_client ? "reconnect" : "new_client").add("resumption", "no");
+    // A new client has no session to offer, so its first handshake is always a full one.
+    bool resumption = reuse_client && s.opts.tls.session_resumption;
+    r.add("impl", "hub").add("kind", reuse_client ? "reconnect" : "new_client").add("resumption", resumption ? "yes" : "no");
     r.add("calls", static_cast<std::uint64_t>(calls)).add("median_ms", bench::median(ms));
     r.add("cpu_us_per_call", m.cpu * 1e6 / static_cast<double>(calls), 1);
-    if (reuse_client) r.add("conns", stats.opened);
+    // stats cover the warm-up read too: opened = calls + 1, and resumed counts the reconnects
+    // whose handshake resumed the previous session (the warm-up's own handshake cannot).
+    if (reuse_client) r.add("conns", stats.opened).add("resumed", stats.resumed);
     r.print();
     return 0;
 }

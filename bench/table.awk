@@ -16,6 +16,10 @@ function find(w, impl, extra,    i, n, parts, j, kv, ok) {
 }
 function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
 function verdict(ok) { return ok ? "met" : "MISSED" }
+function w1_label(i) {
+  if (v(i, "impl") != "hub") return v(i, "impl")
+  return v(i, "thread_safe") == "0" ? "hub thread_safe=false" : "hub (default)"
+}
 function mode(i) {
   if (v(i, "impl") == "curl") return "curl follow-next"
   if (v(i, "concurrency") == 1) return v(i, "prefetch") == 0 ? "follow-next" : "prefetch 1"
@@ -29,18 +33,21 @@ $1 == "RESULT" {
 
 END {
   print "W1 read: 32 in flight (client CPU from getrusage over the timed part)"
-  printf "  %-6s %-6s %8s %10s %14s %12s %7s %10s\n", "client", "proto", "calls", "calls/s", "CPU us/call", "allocs/call", "conns", "emu CPU"
+  printf "  %-24s %-6s %8s %10s %14s %12s %7s %10s\n", "client", "proto", "calls", "calls/s", "CPU us/call", "allocs/call", "conns", "emu CPU"
   for (i = 1; i <= rows; i++) if (v(i, "workload") == "W1")
-    printf "  %-6s %-6s %8s %10s %14s %12s %7s %10s\n", v(i, "impl"), v(i, "proto"), v(i, "calls"), v(i, "calls_per_s"),
+    printf "  %-24s %-6s %8s %10s %14s %12s %7s %10s\n", w1_label(i), v(i, "proto"), v(i, "calls"), v(i, "calls_per_s"),
            v(i, "cpu_us_per_call"), v(i, "allocs_per_call"), v(i, "conns"), v(i, "emu_cpu_share")
   for (p = 1; p <= 2; p++) {
     proto = p == 1 ? "https" : "http"
-    h = find("W1", "hub", "proto=" proto); c = find("W1", "curl", "proto=" proto); b = find("W1", "beast", "proto=" proto)
-    if (!h) continue
-    rc = ratio(v(h, "cpu_us_per_call"), v(c, "cpu_us_per_call")); rb = ratio(v(h, "cpu_us_per_call"), v(b, "cpu_us_per_call"))
-    printf "  %s: CPU/call hub/curl = %s (target <= 0.6: %s); hub/beast = %s (target <= 1.3: %s); conns %s (target 32: %s)\n",
-           proto, rc, verdict(rc != "n/a" && rc <= 0.6), rb, verdict(rb != "n/a" && rb <= 1.3), v(h, "conns"),
-           verdict(v(h, "conns") == 32)
+    c = find("W1", "curl", "proto=" proto); b = find("W1", "beast", "proto=" proto)
+    for (ts = 1; ts >= 0; ts--) {
+      h = find("W1", "hub", "proto=" proto " thread_safe=" ts)
+      if (!h) continue
+      rc = ratio(v(h, "cpu_us_per_call"), v(c, "cpu_us_per_call")); rb = ratio(v(h, "cpu_us_per_call"), v(b, "cpu_us_per_call"))
+      printf "  %s, %s: CPU/call hub/curl = %s (target <= 0.6: %s); hub/beast = %s (target <= 1.3: %s); conns %s (target 32: %s)\n",
+             proto, ts ? "thread_safe=true " : "thread_safe=false", rc, verdict(rc != "n/a" && rc <= 0.6), rb,
+             verdict(rb != "n/a" && rb <= 1.3), v(h, "conns"), verdict(v(h, "conns") == 32)
+    }
   }
 
   print ""
@@ -87,6 +94,6 @@ END {
   header = 0
   for (i = 1; i <= rows; i++) if (v(i, "workload") == "profile") {
     if (!header) { print ""; print "Profile (valgrind, client process only): per read call"; header = 1 }
-    printf "  %-6s %12s instructions per read call\n", v(i, "impl"), v(i, "ir_per_call")
+    printf "  %-24s %12s instructions per read call\n", w1_label(i), v(i, "ir_per_call")
   }
 }
