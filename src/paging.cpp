@@ -84,6 +84,7 @@ void walk::on_landed(std::int64_t index, landed result) {
         std::int64_t start = opts_.offset + index * opts_.page_size;
         if (!count_) {
             count_ = page.count;
+            total = page.count;
             end_ = opts_.max_items ? std::min(page.count, opts_.offset + *opts_.max_items) : page.count;
         } else if (page.count != *count_ && opts_.listing_changed != paging::on_change::ignore) {
             changed = true;
@@ -202,6 +203,10 @@ void page_range::start_next(detail::handler_of<std::optional<token_page>> h) {
 
 std::int64_t page_range::offset() const noexcept { return walk_ ? walk_->reached.load() : 0; }
 bool page_range::listing_changed() const noexcept { return walk_ && walk_->changed.load(); }
+std::optional<std::int64_t> page_range::count() const noexcept {
+    auto n = walk_ ? walk_->total.load() : -1;
+    return n < 0 ? std::nullopt : std::optional<std::int64_t>(n);
+}
 
 // token_range
 

@@ -37,6 +37,7 @@ public:
     [[nodiscard]] const boost::asio::any_io_executor& executor() const { return client_->executor; }
     std::atomic<std::int64_t> reached;       ///< offset after the last page yielded
     std::atomic<bool> changed{false};        ///< `count` differed between pages
+    std::atomic<std::int64_t> total{-1};     ///< `count` of the first page; -1 before it lands
 
 private:
     struct landed {

@@ -70,9 +70,11 @@ BOOST_DATA_TEST_CASE(every_mode_yields_every_token_once_and_in_order,
     hub::paging p{.page_size = 50, .prefetch = mode.prefetch, .concurrency = mode.concurrency, .gzip = mode.gzip};
     if (total == 10000) p.page_size = 500;
     auto range = f.client->tokens().all(p);
+    BOOST_TEST(!range.count());  // nothing fetched yet
     auto got = f.run(range.collect());
     BOOST_TEST(ids_of(got) == f.ids, boost::test_tools::per_element());
     BOOST_TEST(range.offset() == total);
+    BOOST_TEST(range.count().value_or(-1) == total);
 }
 
 BOOST_DATA_TEST_CASE(a_user_with_one_token_walks_one_page, data::make(modes), mode) {

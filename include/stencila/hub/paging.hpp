@@ -81,6 +81,8 @@ public:
     [[nodiscard]] std::int64_t offset() const noexcept;
     /// `count` changed during the walk (reported when `listing_changed` is not `ignore`).
     [[nodiscard]] bool listing_changed() const noexcept;
+    /// The listing's total (`count` of the first page), once that page has landed: for progress.
+    [[nodiscard]] std::optional<std::int64_t> count() const noexcept;
 
 private:
     friend class tokens_api;
@@ -108,6 +110,8 @@ public:
     /// Offset of the first token not yet yielded.
     [[nodiscard]] std::int64_t offset() const noexcept;
     [[nodiscard]] bool listing_changed() const noexcept { return pages_.listing_changed(); }
+    /// The listing's total, once the first page has landed: for progress.
+    [[nodiscard]] std::optional<std::int64_t> count() const noexcept { return pages_.count(); }
 
     /// `for (auto it = co_await r.begin(); it != r.end(); co_await ++it) use(*it);`
     class iterator {
