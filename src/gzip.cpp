@@ -4,6 +4,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace stencila::hub::detail {
 
 boost::system::error_code gunzip(std::string_view in, std::string& out, std::size_t limit) {
@@ -12,11 +15,13 @@ boost::system::error_code gunzip(std::string_view in, std::string& out, std::siz
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     z.avail_in = static_cast<uInt>(in.size());
     out.clear();
+    // Room for one byte past the limit: a body of exactly `limit` bytes ends the stream within it,
+    // a longer one shows itself by filling that byte.
+    const std::size_t room = limit == SIZE_MAX ? limit : limit + 1;
     int rc = Z_OK;
-    while (rc == Z_OK) {
-        if (out.size() >= limit) break;
+    while (rc == Z_OK && out.size() < room) {
         std::size_t before = out.size();
-        std::size_t chunk = std::min<std::size_t>(std::max<std::size_t>(in.size() * 4, 16384), limit - before);
+        std::size_t chunk = std::min<std::size_t>(std::max<std::size_t>(in.size() * 4, 16384), room - before);
         out.resize(before + chunk);
         z.next_out = reinterpret_cast<Bytef*>(out.data() + before);
         z.avail_out = static_cast<uInt>(chunk);
@@ -26,8 +31,11 @@ boost::system::error_code gunzip(std::string_view in, std::string& out, std::siz
         if (rc == Z_BUF_ERROR) rc = Z_OK;
     }
     inflateEnd(&z);
+    if (out.size() > limit) {
+        out.resize(limit);  // what came within the limit; the rest is not kept
+        return error::body_too_large;
+    }
     if (rc == Z_STREAM_END) return {};
-    if (out.size() >= limit) return error::body_too_large;
     return error::malformed_response;
 }
 

@@ -23,6 +23,17 @@ namespace asio = boost::asio;
 using boost::system::system_error;
 
 namespace detail {
+namespace {
+
+// a + b and a * b for non-negative values, stopping at INT64_MAX instead of overflowing.
+std::int64_t sat_add(std::int64_t a, std::int64_t b) { return b > INT64_MAX - a ? INT64_MAX : a + b; }
+std::int64_t sat_mul(std::int64_t a, std::int64_t b) { return a != 0 && b > INT64_MAX / a ? INT64_MAX : a * b; }
+
+}  // namespace
+
+std::int64_t walk::page_start(std::int64_t index) const noexcept {
+    return sat_add(opts_.offset, sat_mul(index, opts_.page_size));
+}
 
 walk::walk(state_ptr client, paging p)
     : reached(p.offset), client_(std::move(client)), opts_(p), strand_(asio::make_strand(client_->executor)),
@@ -42,7 +53,7 @@ void walk::schedule() {
             continue;
         }
         if (!end_) return;  // the first page has not landed: `count` is not known yet
-        std::int64_t offset = opts_.offset + scheduled_ * opts_.page_size;
+        std::int64_t offset = page_start(scheduled_);
         if (offset >= *end_) return;
         if (concurrent()) {
             if (in_flight_.size() >= opts_.concurrency) return;
@@ -78,14 +89,17 @@ asio::awaitable<void> walk::fetch(std::shared_ptr<walk> self, std::int64_t index
 
 void walk::on_landed(std::int64_t index, landed result) {
     in_flight_.erase(index);
-    if (finished_) return;
+    if (finished_) {
+        wakeup_.cancel();  // a next() may still wait: let it see the walk is over
+        return;
+    }
     if (result.page) {
         const auto& page = *result.page;
-        std::int64_t start = opts_.offset + index * opts_.page_size;
+        std::int64_t start = page_start(index);
         if (!count_) {
             count_ = page.count;
             total = page.count;
-            end_ = opts_.max_items ? std::min(page.count, opts_.offset + *opts_.max_items) : page.count;
+            end_ = opts_.max_items ? std::min(page.count, sat_add(opts_.offset, *opts_.max_items)) : page.count;
         } else if (page.count != *count_ && opts_.listing_changed != paging::on_change::ignore) {
             changed = true;
             log(client_->opts, log_level::warning,
@@ -99,13 +113,11 @@ void walk::on_landed(std::int64_t index, landed result) {
             }
         }
         if (result.page) {
-            if (concurrent()) {
-                result.last = start + opts_.page_size >= *end_;
-            } else if (!page.next) {
-                result.last = true;
+            bool enough = sat_add(start, opts_.page_size) >= *end_;  // this page reaches the end asked for
+            if (concurrent() || enough || !page.next) {
+                result.last = concurrent() ? enough : (enough || !page.next);
             } else if (auto target = same_origin_target(client_->base, *page.next)) {
                 follow_ = std::move(*target);
-                result.last = start + opts_.page_size >= *end_;
             } else {
                 // Never follow a link elsewhere (the key would go with it): the walk fails there.
                 ready_[index + 1].error = std::make_exception_ptr(
@@ -144,8 +156,11 @@ asio::awaitable<std::optional<token_page>> walk::next() {
                 std::rethrow_exception(l.error);
             }
             auto& page = *l.page;
-            std::int64_t start = opts_.offset + index * opts_.page_size;
-            if (end_ && start + static_cast<std::int64_t>(page.results.size()) > *end_)
+            std::int64_t start = page_start(index);
+            // Pages fetched by offset must not overlap, whatever the server did with `limit`.
+            if (concurrent() && static_cast<std::int64_t>(page.results.size()) > opts_.page_size)
+                page.results.resize(static_cast<std::size_t>(opts_.page_size));
+            if (end_ && sat_add(start, static_cast<std::int64_t>(page.results.size())) > *end_)
                 page.results.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, *end_ - start)));
             reached = start + static_cast<std::int64_t>(page.results.size());
             if (l.last) finish();
@@ -168,6 +183,10 @@ asio::awaitable<std::optional<token_page>> walk::next() {
         if (cs.cancelled() != asio::cancellation_type::none) {
             waiting_ = false;
             throw detail::failure(asio::error::operation_aborted, "paging: next() cancelled");
+        }
+        if (finished_) {  // stopped while this next() waited
+            waiting_ = false;
+            co_return std::nullopt;
         }
     }
 }

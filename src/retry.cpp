@@ -125,6 +125,10 @@ retry_decision decide_retry(const retry_policy& p, const attempt_outcome& o, std
         if (o.error == error::request_timeout || o.error == error::pool_timeout)
             return {false, {}, "the deadline passed"};
         if (o.error == error::proxy_refused) return {false, {}, "the proxy refused"};
+        // A certificate that failed verification fails again: say so at once.
+        if (o.error == error::tls_untrusted_certificate || o.error == error::tls_hostname_mismatch ||
+            o.error == error::tls_certificate_expired || o.error == error::tls_verification_failed)
+            return {false, {}, "TLS verification failed"};
         // A request that never left may always go again; one that may have reached the server
         // only when repeating it is harmless.
         worth_it = o.connecting || (o.idempotent && (o.error == error::connection_closed ||

@@ -170,10 +170,10 @@ private:
         auto lease = co_await pool_.acquire(deadline, fresh);
         auto conn = std::move(lease.connection);
         if (!conn) {
-            conn = std::make_unique<connection>(opts_.pool.thread_safe ? asio::make_strand(executor_) : executor_,
-                                                settings_, opts_.tls.session_resumption ? &sessions_ : nullptr);
             error_code ec;
             try {
+                conn = std::make_unique<connection>(opts_.pool.thread_safe ? asio::make_strand(executor_) : executor_,
+                                                    settings_, opts_.tls.session_resumption ? &sessions_ : nullptr);
                 ec = co_await on_connection(*conn, conn->open(deadline));
             } catch (...) {
                 pool_.release(nullptr, false);

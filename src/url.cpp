@@ -51,12 +51,12 @@ std::optional<origin> origin_of(const boost::urls::url_view& u, std::string* why
     return o;
 }
 
-// The URL as it may appear in a message: user-info (a password, perhaps) cut out.
+// The URL as it may appear in a message: user-info (a password, perhaps) cut out. The password
+// may itself hold '/', '?' or '#', so everything up to the last '@' goes.
 std::string shown(std::string_view url) {
     auto start = url.find("://");
     start = start == std::string_view::npos ? 0 : start + 3;
-    auto end = url.find_first_of("/?#", start);
-    auto at = url.substr(0, end).rfind('@');
+    auto at = url.rfind('@');
     if (at == std::string_view::npos || at < start) return std::string(url);
     return std::string(url.substr(0, start)) + "[redacted]" + std::string(url.substr(at));
 }

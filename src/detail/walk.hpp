@@ -47,6 +47,8 @@ private:
     };
 
     [[nodiscard]] bool concurrent() const noexcept;
+    /// Offset where page `index` starts (saturating: no overflow for huge values).
+    [[nodiscard]] std::int64_t page_start(std::int64_t index) const noexcept;
     void schedule();
     void start_fetch(std::int64_t index, std::string target);
     static boost::asio::awaitable<void> fetch(std::shared_ptr<walk> self, std::int64_t index, std::string target);

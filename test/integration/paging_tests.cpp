@@ -202,6 +202,34 @@ BOOST_AUTO_TEST_CASE(cancelling_next_ends_it_with_operation_aborted) {
     range = hub::page_range(std::move(range));  // the range is still usable; dropping it ends the stalled fetch
 }
 
+BOOST_AUTO_TEST_CASE(next_waiting_when_its_range_is_replaced_ends_with_nothing) {
+    emu::server_options so;
+    so.faults = true;
+    seeded f(100, so);
+    f.server.inject({.what = emu::fault::kind::stall, .method = "GET", .path_prefix = "/api/tokens"});
+    auto range = f.client->tokens().pages({.page_size = 10});
+    bool done = false;
+    std::optional<hub::token_page> got;
+    asio::co_spawn(f.io, range.next(), [&](std::exception_ptr e, std::optional<hub::token_page> p) {
+        BOOST_TEST(!e);
+        got = std::move(p);
+        done = true;
+    });
+    asio::steady_timer timer(f.io, std::chrono::milliseconds(100));
+    timer.async_wait([&](auto) { range = f.client->tokens().pages({.page_size = 10}); });  // stops the old walk
+    f.io.restart();
+    while (!done && f.io.run_one()) {}
+    BOOST_TEST(done);
+    BOOST_TEST(!got);
+}
+
+BOOST_AUTO_TEST_CASE(max_items_of_int64_max_means_no_limit) {
+    seeded f(60);
+    auto range = f.client->tokens().all({.page_size = 25, .offset = 10, .max_items = INT64_MAX, .concurrency = 3});
+    auto got = f.run(range.collect());
+    BOOST_TEST(got.size() == 50u);
+}
+
 BOOST_AUTO_TEST_CASE(many_walks_at_once_on_two_threads_each_get_every_token) {
     seeded f(500);
     std::vector<hub::token_range> ranges;

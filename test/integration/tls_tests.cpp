@@ -29,6 +29,9 @@ BOOST_AUTO_TEST_CASE(untrusted_ca_is_a_tls_verification_error) {
     auto opts = f.options();
     opts.tls.ca_pem = other.server.ca_pem();
     BOOST_TEST((failure_of(f, opts) == hub::error::tls_untrusted_certificate));
+    hub::client c{f.io.get_executor(), opts};
+    BOOST_CHECK_THROW(f.run(c.tokens().read("foo")), boost::system::system_error);
+    BOOST_TEST(c.stats().retried == 0u);  // a verification failure is not retried
 }
 
 BOOST_AUTO_TEST_CASE(system_trust_store_does_not_trust_the_emulator) {

@@ -178,4 +178,18 @@ BOOST_AUTO_TEST_CASE(ipv6_same_origin_link_is_accepted) {
     BOOST_TEST(!detail::same_origin_target(b, "https://[::2]:8443/api/tokens/"));
 }
 
+BOOST_AUTO_TEST_CASE(rejected_base_url_never_echoes_a_password_holding_url_delimiters) {
+    for (const char* url : {"https://user:p/ss@hub.example/api", "https://user:p?ss@hub.example/api",
+                            "https://user:p#ss@hub.example/api", "https://user:p@ss@hub.example/api"}) {
+        try {
+            (void)detail::parse_base_url(url);
+            BOOST_FAIL("expected invalid_base_url for a URL with user-info");
+        } catch (const boost::system::system_error& e) {
+            std::string what = e.what();
+            BOOST_TEST(what.find("ss@") == std::string::npos, what);
+            BOOST_TEST(what.find("p/ss") == std::string::npos, what);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,9 +16,9 @@
 //   inside the initiating call. A non-2xx answer is an error code in `http_category()` with the
 //   status as value; argument errors arrive through the handler too. Pass `&diag` (a
 //   `diagnostics`) after the token to keep the Hub's message, field errors, headers and body.
-// - Cancellation: terminal, partial and total per-operation cancellation of the awaiting
-//   coroutine end the operation with `operation_aborted`; the connection in use is closed, never
-//   returned to the pool. Nothing else is affected.
+// - Cancellation: terminal per-operation cancellation of the awaiting coroutine (Asio's default
+//   filter passes no other kind) ends the operation with `operation_aborted`; the connection in
+//   use is closed, never returned to the pool. Nothing else is affected.
 // - Deadline: `options::timeouts::request` covers the whole operation.
 // - Thread-safety: a `client` (and its copies and `tokens_api`s) may be used by any number of
 //   coroutines at once, on any number of threads of one `io_context`.
