@@ -42,14 +42,6 @@ void arm(beast::tcp_stream& s, connection::clock::time_point deadline) {
     else s.expires_at(deadline);
 }
 
-const char* method_name(http_method m) {
-    switch (m) {
-        case http_method::get: return "GET";
-        case http_method::post: return "POST";
-        case http_method::delete_: return "DELETE";
-    }
-    return "GET";
-}
 
 // Read and write failures, mapped to the library's codes where one says more.
 error_code map_io_error(error_code ec) {

@@ -52,6 +52,11 @@ asio::awaitable<token> do_read(state_ptr s, std::string target) {
 
 namespace detail {
 
+std::string checked_token_target(const client_state& s, const secret& token) {
+    if (token.empty()) reject(error::empty_token, "the token to read or remove is empty");
+    return token_target(s.base, token.reveal());
+}
+
 asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip) {
     http_request req{http_method::get, std::move(target), collection_route, {}, true, gzip};
     auto r = expect_success(co_await s->http->exchange(std::move(req)));
@@ -64,15 +69,6 @@ asio::awaitable<void> remove_token(state_ptr s, std::string target) {
 }
 
 }  // namespace detail
-
-namespace {
-
-std::string checked_token_target(const detail::client_state& s, const secret& token) {
-    if (token.empty()) reject(error::empty_token, "the token to read or remove is empty");
-    return detail::token_target(s.base, token.reveal());
-}
-
-}  // namespace
 
 asio::awaitable<created_token> tokens_api::create(password_credentials c) const {
     if (c.username.empty() || c.password.empty())
@@ -98,11 +94,11 @@ asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, 
 }
 
 asio::awaitable<token> tokens_api::read(secret token) const {
-    return do_read(state_, checked_token_target(*state_, token));
+    return do_read(state_, detail::checked_token_target(*state_, token));
 }
 
 asio::awaitable<void> tokens_api::remove(secret token) const {
-    return detail::remove_token(state_, checked_token_target(*state_, token));
+    return detail::remove_token(state_, detail::checked_token_target(*state_, token));
 }
 
 }  // namespace stencila::hub

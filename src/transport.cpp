@@ -35,14 +35,6 @@ void log(const options& opts, log_level level, std::string_view message) {
 
 namespace {
 
-const char* method_name(http_method m) {
-    switch (m) {
-        case http_method::get: return "GET";
-        case http_method::post: return "POST";
-        case http_method::delete_: return "DELETE";
-    }
-    return "?";
-}
 
 std::unique_ptr<asio::ssl::context> make_tls_context(const options& opts) {
     auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);

@@ -55,41 +55,51 @@ public:
     /// awaiting coroutine is cancelled (throws `operation_aborted`). With `fresh`, never lends an
     /// idle connection: it closes one if that is what frees a slot.
     boost::asio::awaitable<lease> acquire(clock::time_point deadline, bool fresh = false) {
-        std::vector<std::unique_ptr<Connection>> doomed;  // closed outside the lock
-        std::shared_ptr<waiter> w;
-        {
-            std::lock_guard lock(mutex_);
-            evict_expired(clock::now(), doomed);
-            if (waiters_.empty()) {
-                while (!fresh && !idle_.empty()) {
-                    auto c = std::move(idle_.back().connection);
-                    idle_.pop_back();
-                    if (!c->usable()) {
-                        doomed.push_back(std::move(c));
+        for (;;) {
+            std::vector<std::unique_ptr<Connection>> doomed;  // closed outside the lock
+            std::unique_ptr<Connection> candidate;             // checked outside the lock
+            std::shared_ptr<waiter> w;
+            {
+                std::lock_guard lock(mutex_);
+                evict_expired(clock::now(), doomed);
+                if (waiters_.empty()) {
+                    if (!fresh && !idle_.empty()) {
+                        candidate = std::move(idle_.back().connection);
+                        idle_.pop_back();
+                        ++in_use_;  // its slot is ours while we look at it
+                    } else if (in_use_ + idle_.size() < max_) {
+                        ++in_use_;
+                        co_return lease{};
+                    } else if (fresh && !idle_.empty()) {
+                        doomed.push_back(std::move(idle_.front().connection));
+                        idle_.erase(idle_.begin());
                         ++stats_.evicted;
-                        continue;
+                        ++in_use_;
+                        co_return lease{};
                     }
-                    ++in_use_;
-                    ++stats_.reused;
-                    co_return lease{std::move(c), true};
                 }
-                if (in_use_ + idle_.size() < max_) {
-                    ++in_use_;
-                    co_return lease{};
-                }
-                if (fresh && !idle_.empty()) {
-                    doomed.push_back(std::move(idle_.front().connection));
-                    idle_.erase(idle_.begin());
-                    ++stats_.evicted;
-                    ++in_use_;
-                    co_return lease{};
+                if (!candidate) {
+                    w = std::make_shared<waiter>(executor_, fresh);
+                    waiters_.push_back(w);
                 }
             }
-            w = std::make_shared<waiter>(executor_, fresh);
-            waiters_.push_back(w);
+            if (w) {
+                doomed.clear();
+                co_return co_await wait(std::move(w), deadline);
+            }
+            // `usable()` asks the socket (a syscall): not under the lock.
+            if (candidate->usable()) {
+                std::lock_guard lock(mutex_);
+                ++stats_.reused;
+                co_return lease{std::move(candidate), true};
+            }
+            {
+                std::lock_guard lock(mutex_);
+                ++stats_.evicted;
+            }
+            candidate.reset();
+            release(nullptr, false);  // give the slot back (to a waiter, if one came), then look again
         }
-        doomed.clear();
-        co_return co_await wait(std::move(w), deadline);
     }
 
     /// Gives back what `acquire` lent. `keep` = the connection may carry another request; a

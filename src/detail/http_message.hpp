@@ -11,6 +11,16 @@ namespace stencila::hub::detail {
 
 enum class http_method { get, post, delete_ };
 
+/// "GET", "POST", "DELETE": for the request line and for messages.
+constexpr const char* method_name(http_method m) noexcept {
+    switch (m) {
+        case http_method::get: return "GET";
+        case http_method::post: return "POST";
+        case http_method::delete_: return "DELETE";
+    }
+    return "GET";
+}
+
 struct http_request {
     http_method method = http_method::get;
     std::string target;        ///< origin-form: path and query, already encoded

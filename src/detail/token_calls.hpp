@@ -18,7 +18,11 @@ using state_ptr = std::shared_ptr<client_state>;
 /// GET `target` (origin-form, as built by `tokens_target` or taken from a `next` link).
 boost::asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip);
 
-/// DELETE of one token; `target` as built by `token_target`.
+/// The target of one token, "<prefix>/tokens/<encoded>/"; an empty token throws
+/// `error::empty_token` (before any I/O).
+std::string checked_token_target(const client_state& s, const secret& token);
+
+/// DELETE of one token; `target` as built by `checked_token_target`.
 boost::asio::awaitable<void> remove_token(state_ptr s, std::string target);
 
 }  // namespace stencila::hub::detail

@@ -159,19 +159,23 @@ BOOST_AUTO_TEST_CASE(leaving_a_concurrent_walk_early_sends_no_further_requests) 
 BOOST_AUTO_TEST_CASE(memory_is_bounded_by_prefetch_plus_concurrency_pages) {
     seeded f(3000);
     auto range = f.client->tokens().pages({.page_size = 10, .prefetch = 2, .concurrency = 4});
-    std::uint64_t max_outstanding = 0;
+    auto before = f.server.stats().requests;
+    std::uint64_t max_in_use = 0, max_ahead = 0, taken = 0;
     f.run([&]() -> asio::awaitable<void> {
         auto timer = asio::steady_timer(co_await asio::this_coro::executor);
         while (auto page = co_await range.next()) {
+            ++taken;
             // a slow consumer: fetches pile up as far as the bound lets them
             timer.expires_after(std::chrono::milliseconds(2));
             co_await timer.async_wait(asio::use_awaitable);
-            auto s = f.server.stats().requests;
-            (void)s;
-            max_outstanding = std::max<std::uint64_t>(max_outstanding, f.client->stats().in_use);
+            auto requested = f.server.stats().requests - before;
+            max_ahead = std::max<std::uint64_t>(max_ahead, requested - taken);
+            max_in_use = std::max<std::uint64_t>(max_in_use, f.client->stats().in_use);
         }
     }());
-    BOOST_TEST(max_outstanding <= 4u);
+    BOOST_TEST(max_in_use <= 4u);               // concurrency
+    BOOST_TEST(max_ahead <= 2u + 4u);           // pages fetched or in flight beyond the one in hand
+    BOOST_TEST(max_ahead >= 1u);                // and it did fetch ahead
     BOOST_TEST(range.offset() == 3000);
 }
 
