@@ -256,6 +256,39 @@ BOOST_AUTO_TEST_CASE(results_item_that_is_not_an_object_is_malformed) {
                     "");
 }
 
+BOOST_AUTO_TEST_CASE(results_item_after_a_valid_one_that_is_not_an_object_is_malformed) {
+    const std::string valid = R"({"user":1,"id":"a","created":"2022-02-01T20:42:43Z"})";
+    for (const char* bad : {R"("abcdefgh")", "5", "null", "true", "[]", "1.5"})
+        check_malformed(detail::parse_token_page, R"({"count":2,"results":[)" + valid + "," + bad + "]}", "");
+}
+
+BOOST_AUTO_TEST_CASE(keys_of_the_model_nested_under_unknown_keys_are_not_read) {
+    auto page = detail::parse_token_page(
+        R"({"meta":{"count":-5,"results":[1,{"user":"x"}],"next":7},"count":1,"next":null,"results":[{"user":4,"extra":{"id":5,"user":[]},"id":"abcdefgh","created":"2022-02-01T20:42:43Z"}],"tail":[[{"count":"x"}]]})");
+    BOOST_TEST(page.count == 1);
+    BOOST_TEST(!page.next);
+    BOOST_REQUIRE(page.results.size() == 1u);
+    BOOST_TEST(page.results[0].user == 4);
+    BOOST_TEST(page.results[0].id == "abcdefgh");
+}
+
+BOOST_AUTO_TEST_CASE(item_keys_at_the_root_of_a_page_are_ignored) {
+    auto page = detail::parse_token_page(R"({"user":"x","id":5,"count":0,"results":[]})");
+    BOOST_TEST(page.count == 0);
+    BOOST_TEST(page.results.empty());
+}
+
+BOOST_AUTO_TEST_CASE(trailing_data_after_the_object_is_malformed) {
+    check_malformed(detail::parse_token, R"({"user":1,"id":"x","created":"2022-02-01T20:42:43Z"} {})", "");
+    check_malformed(detail::parse_token_page, R"({"count":0,"results":[]}])", "");
+}
+
+BOOST_AUTO_TEST_CASE(escaped_keys_and_values_are_decoded_before_matching) {
+    auto t = detail::parse_token(R"({"us\u0065r":7,"\u0069d":"ab\"cd","created":"2022-02-01T20:42:43Z"})");
+    BOOST_TEST(t.user == 7);
+    BOOST_TEST(t.id == "ab\"cd");
+}
+
 BOOST_AUTO_TEST_CASE(negative_or_non_integer_count_is_malformed) {
     check_malformed(detail::parse_token_page, R"({"count":-1,"next":null,"previous":null,"results":[]})", "");
     check_malformed(detail::parse_token_page, R"({"count":"3","next":null,"previous":null,"results":[]})", "");
