@@ -9,6 +9,7 @@
 
 #include <stencila/hub/error.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -86,14 +87,44 @@ public:
                                                base_.where.host_header);
     }
 
+    // The first lease is awaited in this small frame; the retry loop's larger one exists only once
+    // the call has a connection (or a slot), so a call queued behind a busy pool costs little.
     asio::awaitable<http_response> exchange(http_request request) override {
         auto self = shared_from_this();  // outstanding operations keep the transport alive
         auto deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request
                                                            : clock::time_point::max();
+        auto lease = pool_.try_acquire(false);
+        if (!lease) lease = co_await lease_for(false, deadline);
+        co_return co_await attempts(std::move(*lease), std::move(request), deadline);
+    }
+
+    pool_stats stats() const override {
+        auto s = pool_.stats();
+        s.opened = opened_.load(std::memory_order_relaxed);
+        s.retried = retried_.load(std::memory_order_relaxed);
+        s.resumed = resumed_.load(std::memory_order_relaxed);
+        return s;
+    }
+
+private:
+    using clock = connection::clock;
+    using pool_type = connection_pool<connection>;
+
+    // A lease at once if the pool has one, else after queueing for it.
+    asio::awaitable<pool_type::lease> lease_for(bool fresh, clock::time_point deadline) {
+        for (;;) {
+            if (auto lease = pool_.try_acquire(fresh)) co_return std::move(*lease);
+            auto [ec, granted] = co_await pool_.async_wait(deadline, fresh, asio::as_tuple(asio::use_awaitable));
+            if (!ec) co_return std::move(granted);
+            if (ec != asio::error::try_again) pool_type::throw_wait_error(ec);
+        }
+    }
+
+    asio::awaitable<http_response> attempts(pool_type::lease lease, http_request request, clock::time_point deadline) {
         budget_.on_first_attempt();
         bool fresh = false;  // the stale-connection retry goes out on a new connection
-        for (std::uint32_t attempt = 1;;) {
-            auto result = co_await attempt_once(request, deadline, fresh);
+        for (std::uint32_t attempt = 1;; lease = co_await lease_for(fresh, deadline)) {  // retries queue again
+            auto result = co_await attempt_once(std::move(lease), request, deadline);
             bool retryable_answer = !result.error && request.idempotent() && retryable_status(result.response.status);
             if (!result.error && !retryable_answer) co_return std::move(result.response);
 
@@ -136,17 +167,6 @@ public:
         }
     }
 
-    pool_stats stats() const override {
-        auto s = pool_.stats();
-        s.opened = opened_.load(std::memory_order_relaxed);
-        s.retried = retried_.load(std::memory_order_relaxed);
-        s.resumed = resumed_.load(std::memory_order_relaxed);
-        return s;
-    }
-
-private:
-    using clock = connection::clock;
-
     struct attempt_result {
         error_code error;
         bool connecting = false;  // failed while connecting: the request never left
@@ -157,9 +177,9 @@ private:
 
     // One try: a pooled or new connection, one exchange. Connections are discarded after any
     // failure; cancellation discards the connection and propagates.
-    asio::awaitable<attempt_result> attempt_once(const http_request& request, clock::time_point deadline, bool fresh) {
+    asio::awaitable<attempt_result> attempt_once(pool_type::lease lease, const http_request& request,
+                                                 clock::time_point deadline) {
         attempt_result result;
-        auto lease = co_await pool_.acquire(deadline, fresh);
         auto conn = std::move(lease.connection);
         if (!conn) {
             error_code ec;
@@ -239,7 +259,7 @@ private:
     std::unique_ptr<asio::ssl::context> tls_;
     connection_settings settings_;
     session_cache sessions_;
-    connection_pool<connection> pool_;
+    pool_type pool_;
     retry_budget budget_{opts_.retry};
     std::atomic<std::uint64_t> opened_{0};
     std::atomic<std::uint64_t> retried_{0};
