@@ -4,6 +4,7 @@
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -34,7 +35,6 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // A deadline of `time_point::max()` means none.
 void arm(beast::tcp_stream& s, connection::clock::time_point deadline) {
@@ -80,8 +80,9 @@ void session_cache::remember(SSL* ssl) {
     session_ = s;
 }
 
-connection::connection(asio::any_io_executor executor, const connection_settings& settings, session_cache* sessions)
-    : settings_(settings), executor_(std::move(executor)), sessions_(sessions) {
+connection::connection(asio::any_io_executor executor, bool on_strand, const connection_settings& settings,
+                       session_cache* sessions)
+    : settings_(settings), executor_(std::move(executor)), sessions_(sessions), on_strand_(on_strand) {
     if (settings_.tls) secure_.emplace(executor_, *settings_.tls);
     else plain_.emplace(executor_);
 }
@@ -96,7 +97,19 @@ connection::~connection() {
 
 beast::tcp_stream& connection::tcp() noexcept { return secure_ ? secure_->next_layer() : *plain_; }
 
+// Every operation completes as a tuple (no exceptions) on the connection's strand if it has one,
+// else on the awaiting coroutine's executor. On the strand, the completion handlers of one
+// exchange (Beast's timeout handler included) never run at once on two threads, and the
+// coroutine resumes there: no coroutine of our own is spawned per exchange for it.
+// (No `co_await` inside `?:`: g++ 12 destroys the temporaries of such an expression twice.)
+asio::awaitable<connection::completion_token> connection::completion() {
+    asio::any_io_executor ex = executor_;
+    if (!on_strand_) ex = co_await asio::this_coro::executor;
+    co_return asio::as_tuple(asio::bind_executor(std::move(ex), asio::use_awaitable));
+}
+
 asio::awaitable<error_code> connection::open(clock::time_point deadline) {
+    auto use_tuple = co_await completion();
     const auto& opts = *settings_.opts;
     const auto& where = settings_.base->where;
 
@@ -141,6 +154,7 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
 
 // CONNECT host:port through the proxy; a 2xx answer opens the tunnel.
 asio::awaitable<error_code> connection::open_tunnel(clock::time_point deadline) {
+    auto use_tuple = co_await completion();
     const auto& where = settings_.base->where;
     std::string authority = where.host_is_ip && where.host.find(':') != std::string::npos
                                 ? "[" + where.host + "]:" + std::to_string(where.port)
@@ -189,6 +203,7 @@ error_code connection::map_handshake_error(error_code ec) {
 asio::awaitable<error_code> connection::exchange(const http_request& request, http_response& response,
                                                  clock::time_point deadline) {
     const auto& opts = *settings_.opts;
+    auto use_tuple = co_await completion();
     keep_alive_ = false;
     received_any_ = false;
     sent_any_ = false;

@@ -10,7 +10,8 @@
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -183,13 +184,23 @@ private:
         auto conn = std::move(lease.connection);
         if (!conn) {
             error_code ec;
+            std::exception_ptr failed;
             try {
-                conn = std::make_unique<connection>(opts_.pool.thread_safe ? asio::make_strand(executor_) : executor_,
-                                                    settings_, opts_.tls.session_resumption ? &sessions_ : nullptr);
-                ec = co_await on_connection(*conn, conn->open(deadline));
+                conn = std::make_unique<connection>(connection_executor(), opts_.pool.thread_safe, settings_,
+                                                    opts_.tls.session_resumption ? &sessions_ : nullptr);
+                ec = co_await conn->open(deadline);
             } catch (...) {
+                failed = std::current_exception();
+            }
+            if (opts_.pool.thread_safe) {  // back to the caller's executor: see below
+                bool throws = co_await asio::this_coro::throw_if_cancelled();
+                co_await asio::this_coro::throw_if_cancelled(false);
+                co_await asio::dispatch(asio::use_awaitable);
+                co_await asio::this_coro::throw_if_cancelled(throws);
+            }
+            if (failed) {
                 pool_.release(nullptr, false);
-                throw;
+                std::rethrow_exception(failed);
             }
             if (ec) {
                 pool_.release(nullptr, false);
@@ -208,11 +219,21 @@ private:
                                     : deadline;
         std::exception_ptr cancelled;
         try {
-            result.error = co_await on_connection(*conn, conn->exchange(request, result.response, attempt_deadline));
+            result.error = co_await conn->exchange(request, result.response, attempt_deadline);
             if (result.error == error::request_timeout && attempt_deadline < deadline)
                 result.error = error::attempt_timeout;  // the operation still has time: say which ran out
         } catch (...) {
             cancelled = std::current_exception();
+        }
+        // A connection on a strand resumes its caller there: back to the caller's own executor (no
+        // hop when that is the io_context itself, whose thread this is; a hop when it is, say, a
+        // strand guarding the caller's state). Even when the call was cancelled: the caller's
+        // frames must not run on our strand, so this one co_await must not throw.
+        if (opts_.pool.thread_safe) {
+            bool throws = co_await asio::this_coro::throw_if_cancelled();
+            co_await asio::this_coro::throw_if_cancelled(false);
+            co_await asio::dispatch(asio::use_awaitable);
+            co_await asio::this_coro::throw_if_cancelled(throws);
         }
         if (cancelled) {
             pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
@@ -232,10 +253,13 @@ private:
         co_return result;
     }
 
-    // Runs a connection's operation on its strand, or inline when the client is not thread-safe.
-    asio::awaitable<error_code> on_connection(connection& c, asio::awaitable<error_code> op) {
-        if (!opts_.pool.thread_safe) co_return co_await std::move(op);
-        co_return co_await asio::co_spawn(c.executor(), std::move(op), asio::use_awaitable);
+    // A new connection's executor: its own strand when the client is thread-safe (a strand of the
+    // io_context's executor type itself when it is one, which costs less than a strand of the
+    // type-erased executor).
+    asio::any_io_executor connection_executor() const {
+        if (!opts_.pool.thread_safe) return executor_;
+        if (const auto* ioc = executor_.target<asio::io_context::executor_type>()) return asio::make_strand(*ioc);
+        return asio::make_strand(executor_);
     }
 
     static double jitter() {

@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection: a Beast stream over TCP, with or without TLS, and its read buffer.
-// With `pool_options::thread_safe` every operation runs on the connection's own strand (Beast's
-// stream timeouts need one on a multi-threaded io_context); without, on the client's executor.
+// With `pool_options::thread_safe` every operation completes on the connection's own strand
+// (Beast's stream timeouts need one on a multi-threaded io_context) and the awaiting coroutine
+// resumes there; without, everything runs on the awaiting coroutine's executor.
 // Failures are error codes mapped to `hub::error` where one fits, naming the phase (connect, TLS
 // handshake, write, read).
 #pragma once
@@ -11,7 +12,10 @@
 
 #include <stencila/hub/options.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -55,8 +59,9 @@ class connection {
 public:
     using clock = std::chrono::steady_clock;
 
-    /// `executor` should be a strand when the io_context has several threads.
-    connection(boost::asio::any_io_executor executor, const connection_settings& settings, session_cache* sessions);
+    /// `executor` should be a strand (`on_strand`) when the io_context has several threads.
+    connection(boost::asio::any_io_executor executor, bool on_strand, const connection_settings& settings,
+               session_cache* sessions);
     ~connection();
 
     /// Resolves, connects and (for https) handshakes. Run on `executor()`.
@@ -83,6 +88,9 @@ public:
     [[nodiscard]] const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
 private:
+    using completion_token = decltype(boost::asio::as_tuple(boost::asio::bind_executor(
+        std::declval<boost::asio::any_io_executor>(), boost::asio::use_awaitable)));
+    boost::asio::awaitable<completion_token> completion();
     boost::beast::tcp_stream& tcp() noexcept;
     boost::system::error_code map_handshake_error(boost::system::error_code ec);
     boost::asio::awaitable<boost::system::error_code> open_tunnel(clock::time_point deadline);
@@ -101,6 +109,7 @@ private:
     bool keep_alive_ = false;
     bool received_any_ = false;
     bool sent_any_ = false;
+    const bool on_strand_;
 };
 
 }  // namespace stencila::hub::detail
