@@ -3,6 +3,7 @@
 #include "fixture.hpp"
 
 #include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <thread>
@@ -172,6 +173,29 @@ BOOST_AUTO_TEST_CASE(server_connection_close_header_discards_the_connection) {
     }());
     BOOST_TEST(c.stats().opened == 3u);
     BOOST_TEST(c.stats().retried == 0u);
+}
+
+// A connection's I/O completes on its own strand; the call must still resume on the caller's.
+BOOST_AUTO_TEST_CASE(calls_made_on_a_strand_resume_on_that_strand_with_two_threads) {
+    hub_fixture f;
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    constexpr int calls = 50;
+    int on_strand[2] = {0, 0};
+    for (int k = 0; k < 2; ++k) {
+        auto strand = asio::make_strand(f.io);
+        asio::co_spawn(strand, [&, strand, k]() -> asio::awaitable<void> {
+            for (int i = 0; i < calls; ++i) {
+                (void)co_await c.tokens().read(token);
+                if (strand.running_in_this_thread()) ++on_strand[k];
+            }
+        }, asio::detached);
+    }
+    std::thread second([&] { f.io.run(); });
+    f.io.run();
+    second.join();
+    BOOST_TEST(on_strand[0] == calls);
+    BOOST_TEST(on_strand[1] == calls);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

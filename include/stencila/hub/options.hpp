@@ -44,9 +44,10 @@ struct proxy_options {
 struct pool_options {
     std::size_t max_connections = 16;  ///< open connections at most; further calls wait (FIFO)
     std::chrono::milliseconds idle_timeout{30'000};  ///< idle connections older than this are closed
-    /// Each connection runs on its own strand, so the client may be used from several threads of
-    /// one io_context. When every call comes from one thread (an io_context run by one thread),
-    /// false saves a strand hop per call.
+    /// Each connection's I/O completes on its own strand, so the client may be used from several
+    /// threads of one io_context; a call always resumes on its caller's executor (on a strand of
+    /// yours, it comes back to it). When every call comes from one thread (an io_context run by
+    /// one thread), false saves the strand's cost: about 10 % of a read's CPU.
     bool thread_safe = true;
 };
 
