@@ -36,15 +36,17 @@ http_response&& expect_success(http_response&& r) {
 // `tokens_api` or `client` it was started from.
 asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool authorize) {
     http_request req{http_method::post, detail::tokens_target(s->base, {}, {}), collection_route, std::move(body), authorize};
-    auto r = expect_success(co_await s->http->exchange(std::move(req)));
-    co_return detail::parse_created_token(r.body);
+    http_response r;
+    co_await s->http->exchange(req, r);
+    co_return detail::parse_created_token(expect_success(std::move(r)).body);
 }
 
 
 asio::awaitable<token> do_read(state_ptr s, std::string target) {
     http_request req{http_method::get, std::move(target), detail_route, {}, false};
-    auto r = expect_success(co_await s->http->exchange(std::move(req)));
-    co_return detail::parse_token(r.body);
+    http_response r;
+    co_await s->http->exchange(req, r);
+    co_return detail::parse_token(expect_success(std::move(r)).body);
 }
 
 
@@ -59,13 +61,16 @@ std::string checked_token_target(const client_state& s, const secret& token) {
 
 asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip) {
     http_request req{http_method::get, std::move(target), collection_route, {}, true, gzip};
-    auto r = expect_success(co_await s->http->exchange(std::move(req)));
-    co_return parse_token_page(r.body);
+    http_response r;
+    co_await s->http->exchange(req, r);
+    co_return parse_token_page(expect_success(std::move(r)).body);
 }
 
 asio::awaitable<void> remove_token(state_ptr s, std::string target) {
     http_request req{http_method::delete_, std::move(target), detail_route, {}, false};
-    expect_success(co_await s->http->exchange(std::move(req)));
+    http_response r;
+    co_await s->http->exchange(req, r);
+    expect_success(std::move(r));
 }
 
 }  // namespace detail

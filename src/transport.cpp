@@ -88,15 +88,21 @@ public:
                                                base_.where.host_header);
     }
 
-    // The first lease is awaited in this small frame; the retry loop's larger one exists only once
-    // the call has a connection (or a slot), so a call queued behind a busy pool costs little.
-    asio::awaitable<http_response> exchange(http_request request) override {
+    // The first lease is awaited in this small frame (the request and the response are the
+    // caller's); the retry loop's larger one exists only once the call has a connection or a
+    // slot, so a call queued behind a busy pool costs little.
+    asio::awaitable<void> exchange(const http_request& request, http_response& response) override {
         auto self = shared_from_this();  // outstanding operations keep the transport alive
         auto deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request
                                                            : clock::time_point::max();
         auto lease = pool_.try_acquire(false);
-        if (!lease) lease = co_await lease_for(false, deadline);
-        co_return co_await attempts(std::move(*lease), std::move(request), deadline);
+        while (!lease) {
+            auto [ec, granted] = co_await pool_.async_wait(deadline, false, asio::as_tuple(asio::use_awaitable));
+            if (!ec) lease = std::move(granted);
+            else if (ec == asio::error::try_again) lease = pool_.try_acquire(false);
+            else pool_type::throw_wait_error(ec);
+        }
+        co_await attempts(std::move(*lease), request, response, deadline);
     }
 
     pool_stats stats() const override {
@@ -121,13 +127,17 @@ private:
         }
     }
 
-    asio::awaitable<http_response> attempts(pool_type::lease lease, http_request request, clock::time_point deadline) {
+    asio::awaitable<void> attempts(pool_type::lease lease, const http_request& request, http_response& response,
+                                   clock::time_point deadline) {
         budget_.on_first_attempt();
         bool fresh = false;  // the stale-connection retry goes out on a new connection
         for (std::uint32_t attempt = 1;; lease = co_await lease_for(fresh, deadline)) {  // retries queue again
             auto result = co_await attempt_once(std::move(lease), request, deadline);
             bool retryable_answer = !result.error && request.idempotent() && retryable_status(result.response.status);
-            if (!result.error && !retryable_answer) co_return std::move(result.response);
+            if (!result.error && !retryable_answer) {
+                response = std::move(result.response);
+                co_return;
+            }
 
             if (result.stale && !fresh && request.idempotent()) {
                 fresh = true;
@@ -150,7 +160,10 @@ private:
                                  : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
             auto decision = decide_retry(opts_.retry, outcome, attempt, jitter(), remaining, budget_);
             if (!decision.retry) {
-                if (!result.error) co_return std::move(result.response);  // the caller makes it an api_error
+                if (!result.error) {
+                    response = std::move(result.response);  // the caller makes it an api_error
+                    co_return;
+                }
                 fail(request, result.error, result.connecting ? "connecting to" : "exchanging with", result.note);
             }
             retried_.fetch_add(1, std::memory_order_relaxed);

@@ -8,10 +8,11 @@
 // served, until a `release` or the deadline.
 //
 // Waiting costs little, so that thousands of calls can queue behind a small pool: a waiter is one
-// node holding the caller's completion handler and a timer for its deadline; `release` hands the
-// connection (or the slot) to the first node and posts its handler. No coroutine frame of the
-// pool's own stays suspended. The state lives in a shared block that timers and cancellation
-// handlers hold on to, so they may run after the pool is gone.
+// node holding the caller's completion handler and its deadline; `release` hands the connection
+// (or the slot) to the first node and posts its handler; one timer for the whole pool watches the
+// earliest deadline. No coroutine frame of the pool's own stays suspended. The state lives in a
+// shared block that the timer's and cancellation handlers hold on to, so they may run after the
+// pool is gone.
 #pragma once
 
 #include <stencila/hub/client.hpp>
@@ -62,6 +63,10 @@ public:
 
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
+    ~connection_pool() {
+        std::lock_guard lock(state_->mutex);
+        state_->timer.cancel();  // its handler holds the state: let it go now
+    }
 
     /// Lends at once if it can without waiting: an idle connection that is still usable (most
     /// recently used first; never with `fresh`), or a free slot (with `fresh`, closing an idle
@@ -198,24 +203,22 @@ private:
 
     // One queued `async_wait`. Everything in it is guarded by the pool's mutex.
     struct waiter {
-        waiter(const boost::asio::any_io_executor& ex, bool wants_fresh) : timer(ex), fresh(wants_fresh) {}
-        // Leaves the queue's hands: the handler (into `out`) to complete, the deadline no longer
-        // watched. (Swapped, not assigned: Boost 1.81's any_completion_handler move assignment
-        // wraps the handler in itself, recursively.)
+        waiter(clock::time_point by, bool wants_fresh) : deadline(by), fresh(wants_fresh) {}
+        // Leaves the queue's hands: the handler (into `out`) to complete. (Swapped, not assigned:
+        // Boost 1.81's any_completion_handler move assignment wraps the handler in itself.)
         void take_into(waiter_handler& out) {
             queued = false;
-            timer.cancel();
             out.swap(handler);
         }
         waiter_handler handler;
-        boost::asio::steady_timer timer;  // only with a deadline
+        const clock::time_point deadline;
         const bool fresh;
         bool queued = true;
     };
 
     struct state {
         state(boost::asio::any_io_executor ex, std::size_t max_connections, clock::duration idle)
-            : executor(std::move(ex)), max(max_connections), idle_timeout(idle) {}
+            : executor(std::move(ex)), max(max_connections), idle_timeout(idle), timer(executor) {}
 
         void evict_expired(clock::time_point now, std::vector<std::unique_ptr<Connection>>& doomed) {
             auto fresh_from = std::find_if(idle.begin(), idle.end(),
@@ -246,18 +249,45 @@ private:
                 lock.unlock();
                 return complete(std::move(h), boost::asio::error::try_again, lease{});
             }
-            auto w = std::make_shared<waiter>(executor, fresh);
+            auto w = std::make_shared<waiter>(deadline, fresh);
             auto slot = boost::asio::get_associated_cancellation_slot(h);
             w->handler.swap(h);
             waiters.push_back(w);
-            if (deadline != clock::time_point::max()) {
-                w->timer.expires_at(deadline);
-                w->timer.async_wait([self, w](boost::system::error_code ec) {
-                    if (!ec) self->drop(*w, make_error_code(error::pool_timeout));
-                });
-            }
+            if (deadline < armed) arm(self, deadline);
             if (slot.is_connected())
                 slot.assign([self, w](boost::asio::cancellation_type) { self->drop(*w, boost::asio::error::operation_aborted); });
+        }
+
+        // Watches `when` (the earliest deadline) with the pool's timer. Under the mutex, as every
+        // use of the timer is; its handler takes the mutex before it looks at anything.
+        void arm(const std::shared_ptr<state>& self, clock::time_point when) {
+            armed = when;
+            timer.expires_at(when);
+            timer.async_wait([self](boost::system::error_code ec) {
+                if (ec != boost::asio::error::operation_aborted) self->expire(self);
+            });
+        }
+
+        // The timer fired: fails the waiters whose deadline has passed, watches the next one.
+        void expire(const std::shared_ptr<state>& self) {
+            std::vector<waiter_handler> late;
+            {
+                std::lock_guard lock(mutex);
+                auto now = clock::now();
+                auto next = clock::time_point::max();
+                for (auto it = waiters.begin(); it != waiters.end();) {
+                    if ((*it)->deadline <= now) {
+                        (*it)->take_into(late.emplace_back());
+                        it = waiters.erase(it);
+                    } else {
+                        next = std::min(next, (*it)->deadline);
+                        ++it;
+                    }
+                }
+                armed = clock::time_point::max();
+                if (next != clock::time_point::max()) arm(self, next);
+            }
+            for (auto& h : late) complete(std::move(h), make_error_code(error::pool_timeout), lease{});
         }
 
         // Takes `w` out of the queue, if it is still there, and fails it with `ec`.
@@ -280,6 +310,8 @@ private:
         std::vector<idle_entry> idle;  // oldest first
         std::deque<std::shared_ptr<waiter>> waiters;
         pool_stats stats{};
+        boost::asio::steady_timer timer;                   // watches `armed`
+        clock::time_point armed = clock::time_point::max();  // the deadline the timer waits for
     };
 
     std::shared_ptr<state> state_;

@@ -19,9 +19,10 @@ namespace stencila::hub::detail {
 class transport {
 public:
     virtual ~transport() = default;
-    /// Sends `request` and reads the whole response, whatever its status. Throws `system_error`
-    /// for anything that keeps a response from arriving whole.
-    virtual boost::asio::awaitable<http_response> exchange(http_request request) = 0;
+    /// Sends `request` and reads the whole response into `response`, whatever its status. Throws
+    /// `system_error` for anything that keeps a response from arriving whole. Both stay the
+    /// caller's (in its coroutine frame): a call waiting for a connection holds no copies.
+    virtual boost::asio::awaitable<void> exchange(const http_request& request, http_response& response) = 0;
     [[nodiscard]] virtual pool_stats stats() const = 0;
 };
 

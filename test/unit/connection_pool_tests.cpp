@@ -259,6 +259,29 @@ BOOST_AUTO_TEST_CASE(wait_past_the_deadline_fails_with_pool_timeout_and_leaves_n
     pool.release(std::move(l.connection), true);
 }
 
+BOOST_AUTO_TEST_CASE(each_waiter_times_out_at_its_own_deadline_whatever_the_queue_order) {
+    pool_t pool(ctx.get_executor(), 1, 30s);
+    (void)take(pool);
+    auto patient = start(pool, 10s);
+    auto hasty = start(pool, 30ms);   // queued second, due first
+    auto middle = start(pool, 60ms);
+    BOOST_TEST(pool.stats().waiting == 3u);
+    finish(hasty);
+    BOOST_TEST((hasty->code() == make_error_code(hub::error::pool_timeout)));
+    BOOST_TEST(!patient->done);
+    finish(middle);
+    BOOST_TEST((middle->code() == make_error_code(hub::error::pool_timeout)));
+    BOOST_TEST(!patient->done);
+    BOOST_TEST(pool.stats().waiting == 1u);
+
+    // The one left still gets the next release.
+    pool.release(open(4), true);
+    finish(patient);
+    BOOST_TEST(patient->connection_id() == 4);
+    pool.release(std::move(patient->lease->connection), true);
+    BOOST_TEST(pool.stats().waiting == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(deadline_already_past_with_a_free_slot_still_lends_it) {
     pool_t pool(ctx.get_executor(), 1, 30s);
     auto out = start(pool, -1s);
