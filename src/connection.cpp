@@ -85,6 +85,10 @@ connection::connection(asio::any_io_executor executor, bool on_strand, const con
     : settings_(settings), executor_(std::move(executor)), sessions_(sessions), on_strand_(on_strand) {
     if (settings_.tls) secure_.emplace(executor_, *settings_.tls);
     else plain_.emplace(executor_);
+    // Beast reads into whatever room the buffer has, 512 bytes at least; once the parser has
+    // taken a chunk the buffer is empty again, so without this a 100 KB page would arrive in
+    // 512-byte reads (each one a trip through the reactor). One TLS record's worth at a time.
+    buffer_.reserve(16 * 1024);
 }
 
 connection::~connection() {

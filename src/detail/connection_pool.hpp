@@ -165,6 +165,7 @@ public:
                 auto w = std::move(st.waiters.front());
                 st.waiters.pop_front();
                 w->take_into(next);
+                st.disarm_if_idle();
                 if (c) ++st.stats.reused;
                 reused = c != nullptr;
             } else {
@@ -268,6 +269,14 @@ private:
             });
         }
 
+        // Nobody waits: no timer either (an armed timer is outstanding work: `io_context::run`
+        // would not return until it fired).
+        void disarm_if_idle() {
+            if (!waiters.empty() || armed == clock::time_point::max()) return;
+            armed = clock::time_point::max();
+            timer.cancel();
+        }
+
         // The timer fired: fails the waiters whose deadline has passed, watches the next one.
         void expire(const std::shared_ptr<state>& self) {
             std::vector<waiter_handler> late;
@@ -298,6 +307,7 @@ private:
                 if (!w.queued) return;  // granted, or already dropped
                 waiters.erase(std::find_if(waiters.begin(), waiters.end(), [&](const auto& p) { return p.get() == &w; }));
                 w.take_into(h);
+                disarm_if_idle();
             }
             complete(std::move(h), ec, lease{});
         }

@@ -282,6 +282,25 @@ BOOST_AUTO_TEST_CASE(each_waiter_times_out_at_its_own_deadline_whatever_the_queu
     BOOST_TEST(pool.stats().waiting == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(once_nobody_waits_the_pool_leaves_no_work_behind_so_run_returns) {
+    asio::io_context io;  // no work guard: run() returns when the work is done
+    pool_t pool(io.get_executor(), 1, 30s);
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    std::optional<lease_t> first, second;
+    asio::co_spawn(io, pool.acquire(deadline), [&](std::exception_ptr, lease_t l) { first = std::move(l); });
+    asio::co_spawn(io, pool.acquire(deadline), [&](std::exception_ptr, lease_t l) { second = std::move(l); });
+    io.poll();
+    BOOST_REQUIRE(first);
+    BOOST_TEST(pool.stats().waiting == 1u);
+    pool.release(open(1), true);  // to the waiter
+    auto started = std::chrono::steady_clock::now();
+    io.run();  // would sit until the 60 s deadline if the deadline timer stayed armed
+    BOOST_TEST((std::chrono::steady_clock::now() - started < 30s));
+    BOOST_REQUIRE(second);
+    BOOST_TEST((second->connection && second->connection->id == 1));
+    pool.release(std::move(second->connection), true);
+}
+
 BOOST_AUTO_TEST_CASE(deadline_already_past_with_a_free_slot_still_lends_it) {
     pool_t pool(ctx.get_executor(), 1, 30s);
     auto out = start(pool, -1s);
