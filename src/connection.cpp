@@ -252,6 +252,7 @@ asio::awaitable<error_code> connection::exchange(const http_request& request, ht
     error_code ec = secure_ ? co_await run(*secure_) : co_await run(*plain_);
     if (ec) co_return ec;
     healthy_ = true;
+    answered_ = clock::now();
 
     if (secure_ && sessions_ && !remembered_) {
         sessions_->remember(secure_->native_handle());  // TLS 1.3 tickets come with the first answer
@@ -277,6 +278,11 @@ asio::awaitable<error_code> connection::exchange(const http_request& request, ht
 bool connection::usable() {
     auto& sock = tcp().socket();
     if (!sock.is_open() || buffer_.size() != 0) return false;
+    // Answered within the last 100 ms: not worth a syscall per call on a busy client. A server
+    // that closed it that soon without saying `Connection: close` is caught by the
+    // stale-connection retry (reads, lists, deletes); keep-alive timeouts are seconds, and a
+    // connection idle that long is still asked.
+    if (clock::now() - answered_ < std::chrono::milliseconds(100)) return true;
     char byte;
     ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
