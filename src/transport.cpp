@@ -95,6 +95,7 @@ public:
         auto self = shared_from_this();  // outstanding operations keep the transport alive
         auto deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request
                                                            : clock::time_point::max();
+        // `pool_.acquire` inlined: its frame would add ~200 bytes to every queued call (W3).
         auto lease = pool_.try_acquire(false);
         while (!lease) {
             auto [ec, granted] = co_await pool_.async_wait(deadline, false, asio::as_tuple(asio::use_awaitable));
@@ -117,21 +118,11 @@ private:
     using clock = connection::clock;
     using pool_type = connection_pool<connection>;
 
-    // A lease at once if the pool has one, else after queueing for it.
-    asio::awaitable<pool_type::lease> lease_for(bool fresh, clock::time_point deadline) {
-        for (;;) {
-            if (auto lease = pool_.try_acquire(fresh)) co_return std::move(*lease);
-            auto [ec, granted] = co_await pool_.async_wait(deadline, fresh, asio::as_tuple(asio::use_awaitable));
-            if (!ec) co_return std::move(granted);
-            if (ec != asio::error::try_again) pool_type::throw_wait_error(ec);
-        }
-    }
-
     asio::awaitable<void> attempts(pool_type::lease lease, const http_request& request, http_response& response,
                                    clock::time_point deadline) {
         budget_.on_first_attempt();
         bool fresh = false;  // the stale-connection retry goes out on a new connection
-        for (std::uint32_t attempt = 1;; lease = co_await lease_for(fresh, deadline)) {  // retries queue again
+        for (std::uint32_t attempt = 1;; lease = co_await pool_.acquire(deadline, fresh)) {  // retries queue again
             auto result = co_await attempt_once(std::move(lease), request, deadline);
             bool retryable_answer = !result.error && request.idempotent() && retryable_status(result.response.status);
             if (!result.error && !retryable_answer) {
@@ -195,48 +186,27 @@ private:
                                                  clock::time_point deadline) {
         attempt_result result;
         auto conn = std::move(lease.connection);
-        if (!conn) {
-            error_code ec;
-            std::exception_ptr failed;
-            try {
+        const bool opening = !conn;
+        bool opened = false;
+        error_code open_error;
+        std::exception_ptr thrown;  // cancellation, mostly
+        try {
+            if (opening) {
                 conn = std::make_unique<connection>(connection_executor(), opts_.pool.thread_safe, settings_,
                                                     opts_.tls.session_resumption ? &sessions_ : nullptr);
-                ec = co_await conn->open(deadline);
-            } catch (...) {
-                failed = std::current_exception();
+                open_error = co_await conn->open(deadline);
+                opened = !open_error;
             }
-            if (opts_.pool.thread_safe) {  // back to the caller's executor: see below
-                bool throws = co_await asio::this_coro::throw_if_cancelled();
-                co_await asio::this_coro::throw_if_cancelled(false);
-                co_await asio::dispatch(asio::use_awaitable);
-                co_await asio::this_coro::throw_if_cancelled(throws);
+            if (!open_error) {
+                auto attempt_deadline = opts_.timeouts.attempt.count() > 0
+                                            ? std::min(deadline, clock::now() + opts_.timeouts.attempt)
+                                            : deadline;
+                result.error = co_await conn->exchange(request, result.response, attempt_deadline);
+                if (result.error == error::request_timeout && attempt_deadline < deadline)
+                    result.error = error::attempt_timeout;  // the operation still has time: say which ran out
             }
-            if (failed) {
-                pool_.release(nullptr, false);
-                std::rethrow_exception(failed);
-            }
-            if (ec) {
-                pool_.release(nullptr, false);
-                result.error = ec;
-                result.connecting = true;
-                if (conn->proxy_status()) result.note = " (the proxy answered " + std::to_string(conn->proxy_status()) + ")";
-                co_return result;
-            }
-            opened_.fetch_add(1, std::memory_order_relaxed);
-            if (conn->resumed()) resumed_.fetch_add(1, std::memory_order_relaxed);
-            if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
-        }
-
-        auto attempt_deadline = opts_.timeouts.attempt.count() > 0
-                                    ? std::min(deadline, clock::now() + opts_.timeouts.attempt)
-                                    : deadline;
-        std::exception_ptr cancelled;
-        try {
-            result.error = co_await conn->exchange(request, result.response, attempt_deadline);
-            if (result.error == error::request_timeout && attempt_deadline < deadline)
-                result.error = error::attempt_timeout;  // the operation still has time: say which ran out
         } catch (...) {
-            cancelled = std::current_exception();
+            thrown = std::current_exception();
         }
         // A connection on a strand resumes its caller there: back to the caller's own executor (no
         // hop when that is the io_context itself, whose thread this is; a hop when it is, say, a
@@ -248,9 +218,21 @@ private:
             co_await asio::dispatch(asio::use_awaitable);
             co_await asio::this_coro::throw_if_cancelled(throws);
         }
-        if (cancelled) {
-            pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
-            std::rethrow_exception(cancelled);
+        if (opened) {
+            opened_.fetch_add(1, std::memory_order_relaxed);
+            if (conn->resumed()) resumed_.fetch_add(1, std::memory_order_relaxed);
+            if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
+        }
+        if (thrown || open_error) {
+            if (open_error && conn->proxy_status())
+                result.note = " (the proxy answered " + std::to_string(conn->proxy_status()) + ")";
+            // A connection that never opened frees its slot; one that did is discarded: Beast
+            // leaves a cancelled stream in no known state.
+            pool_.release(opening && !opened ? nullptr : std::move(conn), false);
+            if (thrown) std::rethrow_exception(thrown);
+            result.error = open_error;
+            result.connecting = true;
+            co_return result;
         }
         if (!result.error) {
             bool keep = conn->keep_alive();
