@@ -105,15 +105,12 @@ beast::tcp_stream& connection::tcp() noexcept { return secure_ ? secure_->next_l
 // else on the awaiting coroutine's executor. On the strand, the completion handlers of one
 // exchange (Beast's timeout handler included) never run at once on two threads, and the
 // coroutine resumes there: no coroutine of our own is spawned per exchange for it.
-// (No `co_await` inside `?:`: g++ 12 destroys the temporaries of such an expression twice.)
-asio::awaitable<connection::completion_token> connection::completion() {
-    asio::any_io_executor ex = executor_;
-    if (!on_strand_) ex = co_await asio::this_coro::executor;
-    co_return asio::as_tuple(asio::bind_executor(std::move(ex), asio::use_awaitable));
+connection::completion_token connection::completion(asio::any_io_executor caller) const {
+    return asio::as_tuple(asio::bind_executor(on_strand_ ? executor_ : std::move(caller), asio::use_awaitable));
 }
 
 asio::awaitable<error_code> connection::open(clock::time_point deadline) {
-    auto use_tuple = co_await completion();
+    auto use_tuple = completion(co_await asio::this_coro::executor);
     const auto& opts = *settings_.opts;
     const auto& where = settings_.base->where;
 
@@ -158,7 +155,7 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
 
 // CONNECT host:port through the proxy; a 2xx answer opens the tunnel.
 asio::awaitable<error_code> connection::open_tunnel(clock::time_point deadline) {
-    auto use_tuple = co_await completion();
+    auto use_tuple = completion(co_await asio::this_coro::executor);
     const auto& where = settings_.base->where;
     std::string authority = where.host_is_ip && where.host.find(':') != std::string::npos
                                 ? "[" + where.host + "]:" + std::to_string(where.port)
@@ -207,7 +204,7 @@ error_code connection::map_handshake_error(error_code ec) {
 asio::awaitable<error_code> connection::exchange(const http_request& request, http_response& response,
                                                  clock::time_point deadline) {
     const auto& opts = *settings_.opts;
-    auto use_tuple = co_await completion();
+    auto use_tuple = completion(co_await asio::this_coro::executor);
     keep_alive_ = false;
     received_any_ = false;
     sent_any_ = false;

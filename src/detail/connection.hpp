@@ -91,7 +91,8 @@ public:
 private:
     using completion_token = decltype(boost::asio::as_tuple(boost::asio::bind_executor(
         std::declval<boost::asio::any_io_executor>(), boost::asio::use_awaitable)));
-    boost::asio::awaitable<completion_token> completion();
+    // How operations complete: on the strand if the connection has one, else on `caller`.
+    [[nodiscard]] completion_token completion(boost::asio::any_io_executor caller) const;
     boost::beast::tcp_stream& tcp() noexcept;
     boost::system::error_code map_handshake_error(boost::system::error_code ec);
     boost::asio::awaitable<boost::system::error_code> open_tunnel(clock::time_point deadline);
