@@ -301,6 +301,25 @@ BOOST_AUTO_TEST_CASE(once_nobody_waits_the_pool_leaves_no_work_behind_so_run_ret
     pool.release(std::move(second->connection), true);
 }
 
+// The race between try_acquire saying "nothing" and async_wait queueing: if something came free
+// meanwhile and nobody waits, the wait must not queue (it could sit until its deadline).
+BOOST_AUTO_TEST_CASE(wait_while_something_is_free_and_nobody_waits_says_try_again_and_queues_nothing) {
+    pool_t pool(ctx.get_executor(), 1, 30s);
+    bool done = false;
+    boost::system::error_code got;
+    pool.async_wait(std::chrono::steady_clock::now() + 10s, false, [&](boost::system::error_code ec, lease_t l) {
+        done = true;
+        got = ec;
+        BOOST_TEST(!l.connection);
+    });
+    BOOST_TEST(!done);  // never inside the initiating call
+    BOOST_TEST(pool.stats().waiting == 0u);
+    ctx.poll();
+    BOOST_TEST(done);
+    BOOST_TEST((got == asio::error::try_again), got.message());
+    BOOST_TEST(pool.stats().in_use == 0u);  // no slot taken on the way
+}
+
 BOOST_AUTO_TEST_CASE(deadline_already_past_with_a_free_slot_still_lends_it) {
     pool_t pool(ctx.get_executor(), 1, 30s);
     auto out = start(pool, -1s);
