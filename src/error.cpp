@@ -37,6 +37,9 @@ public:
             case error::listing_changed: return "the listing changed during the walk";
             case error::proxy_refused: return "the proxy refused the tunnel";
             case error::invalid_proxy_url: return "invalid proxy URL";
+            case error::invalid_next_link: return "a page's next link does not follow on from it";
+            case error::incomplete_listing: return "the listing ended before its count";
+            case error::walk_timeout: return "the walk's deadline passed";
         }
         return "unknown stencila.hub error";
     }

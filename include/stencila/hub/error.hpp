@@ -36,6 +36,9 @@ enum class error {
     listing_changed,            ///< `count` changed during a walk with `on_change::fail`
     proxy_refused,              ///< the proxy did not open the tunnel (its status is in the message)
     invalid_proxy_url,          ///< the proxy URL is not an http URL we can use
+    invalid_next_link,          ///< a page's `next` link does not follow on from that page
+    incomplete_listing,         ///< a walk got no more items (or `next: null`) before `count`
+    walk_timeout,               ///< a walk's own deadline (`paging::deadline`) passed
 };
 
 const boost::system::error_category& error_category() noexcept;
