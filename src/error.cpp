@@ -39,6 +39,7 @@ public:
             case error::invalid_proxy_url: return "invalid proxy URL";
             case error::invalid_next_link: return "a page's next link does not follow on from it";
             case error::incomplete_listing: return "the listing ended before its count";
+            case error::inconsistent_page: return "a page holds more items than its count leaves room for";
             case error::walk_timeout: return "the walk's deadline passed";
         }
         return "unknown stencila.hub error";

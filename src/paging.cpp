@@ -23,118 +23,54 @@ namespace asio = boost::asio;
 using boost::system::system_error;
 
 namespace detail {
-namespace {
-
-// a + b and a * b for non-negative values, stopping at INT64_MAX instead of overflowing.
-std::int64_t sat_add(std::int64_t a, std::int64_t b) { return b > INT64_MAX - a ? INT64_MAX : a + b; }
-std::int64_t sat_mul(std::int64_t a, std::int64_t b) { return a != 0 && b > INT64_MAX / a ? INT64_MAX : a * b; }
-
-}  // namespace
-
-std::int64_t walk::page_start(std::int64_t index) const noexcept {
-    return sat_add(opts_.offset, sat_mul(index, opts_.page_size));
-}
 
 walk::walk(state_ptr client, paging p)
-    : reached(p.offset), client_(std::move(client)), opts_(p), strand_(asio::make_strand(client_->executor)),
-      wakeup_(strand_),
+    : reached(p.offset), client_(std::move(client)), opts_(p), plan_(p, client_->base),
+      strand_(asio::make_strand(client_->executor)), wakeup_(strand_),
       deadline_(p.deadline.count() > 0 ? std::chrono::steady_clock::now() + p.deadline
                                        : std::chrono::steady_clock::time_point::max()) {}
 
-bool walk::concurrent() const noexcept { return opts_.concurrency > 1; }
-
-void walk::schedule() {
-    if (finished_) return;
-    std::size_t limit = opts_.prefetch + opts_.concurrency - 1;
-    if (waiting_) limit = std::max<std::size_t>(limit, 1);
-    while (in_flight_.size() + ready_.size() < limit) {
-        if (scheduled_ == 0) {
-            start_fetch(0, tokens_target(client_->base, opts_.page_size, opts_.offset));
-            continue;
-        }
-        if (!end_) return;  // the first page has not landed: `count` is not known yet
-        std::int64_t offset = page_start(scheduled_);
-        if (offset >= *end_) return;
-        if (concurrent()) {
-            if (in_flight_.size() >= opts_.concurrency) return;
-            start_fetch(scheduled_, tokens_target(client_->base, opts_.page_size, offset));
-        } else {
-            if (!in_flight_.empty() || !follow_) return;  // the next link comes with the page before
-            auto target = std::move(*follow_);
-            follow_.reset();  // before the fetch: it may land, and set the next link, at once
-            start_fetch(scheduled_, std::move(target));
-        }
+void walk::pump() {
+    while (auto f = plan_.next_fetch()) {
+        auto id = f->id;
+        auto& signal = *signals_.emplace(id, std::make_unique<asio::cancellation_signal>()).first->second;
+        asio::co_spawn(strand_, fetch(shared_from_this(), std::move(*f)),
+                       asio::bind_cancellation_slot(signal.slot(), [self = shared_from_this(), id](std::exception_ptr) {
+                           self->signals_.erase(id);  // only now: the operation no longer uses its slot
+                       }));
     }
 }
 
-void walk::start_fetch(std::int64_t index, std::string target) {
-    ++scheduled_;
-    in_flight_.insert(index);
-    auto& signal = *signals_.emplace(index, std::make_unique<asio::cancellation_signal>()).first->second;
-    asio::co_spawn(strand_, fetch(shared_from_this(), index, std::move(target)),
-                   asio::bind_cancellation_slot(signal.slot(), [self = shared_from_this(), index](std::exception_ptr) {
-                       self->signals_.erase(index);  // only now: the operation no longer uses its slot
-                   }));
+void walk::publish() {
+    reached = plan_.resume_offset();
+    changed = plan_.listing_changed();
+    if (auto c = plan_.count()) total = *c;
+    for (auto& note : plan_.take_notes()) log(client_->opts, log_level::warning, note);
 }
 
-asio::awaitable<void> walk::fetch(std::shared_ptr<walk> self, std::int64_t index, std::string target) {
-    landed result;
+asio::awaitable<void> walk::fetch(std::shared_ptr<walk> self, page_fetch f) {
+    std::optional<token_page> page;
+    std::exception_ptr error;
     try {
-        result.page = co_await list_page(self->client_, std::move(target), self->opts_.gzip);
+        page = co_await list_page(self->client_, std::move(f.target), self->opts_.gzip);
     } catch (...) {
-        result.error = std::current_exception();
+        error = std::current_exception();
     }
-    self->on_landed(index, std::move(result));
+    self->landed(f.id, std::move(page), std::move(error));
 }
 
-void walk::on_landed(std::int64_t index, landed result) {
-    in_flight_.erase(index);
-    if (finished_) {
-        wakeup_.cancel();  // a next() may still wait: let it see the walk is over
-        return;
-    }
-    if (result.page) {
-        const auto& page = *result.page;
-        std::int64_t start = page_start(index);
-        if (!count_) {
-            count_ = page.count;
-            total = page.count;
-            end_ = opts_.max_items ? std::min(page.count, sat_add(opts_.offset, *opts_.max_items)) : page.count;
-        } else if (page.count != *count_ && opts_.listing_changed != paging::on_change::ignore) {
-            changed = true;
-            log(client_->opts, log_level::warning,
-                "paging: the listing changed during the walk (count " + std::to_string(*count_) + " became " +
-                    std::to_string(page.count) + ")");
-            if (opts_.listing_changed == paging::on_change::fail) {
-                result.page.reset();
-                result.error = std::make_exception_ptr(detail::failure(
-                    make_error_code(error::listing_changed),
-                    "paging: count changed from " + std::to_string(*count_) + " to " + std::to_string(page.count)));
-            }
-        }
-        if (result.page) {
-            bool enough = sat_add(start, opts_.page_size) >= *end_;  // this page reaches the end asked for
-            if (concurrent() || enough || !page.next) {
-                result.last = concurrent() ? enough : (enough || !page.next);
-            } else if (auto target = same_origin_target(client_->base, *page.next)) {
-                follow_ = std::move(*target);
-            } else {
-                // Never follow a link elsewhere (the key would go with it): the walk fails there.
-                ready_[index + 1].error = std::make_exception_ptr(
-                    detail::failure(make_error_code(error::cross_origin_link), "paging: `next` points at another origin"));
-                ++scheduled_;
-            }
-        }
-    }
-    ready_[index] = std::move(result);
-    schedule();
-    wakeup_.cancel();
+void walk::landed(std::uint64_t id, std::optional<token_page> page, std::exception_ptr error) {
+    if (page) plan_.on_page(id, std::move(*page));
+    else plan_.on_failure(id, std::move(error));
+    publish();
+    pump();
+    wakeup_.cancel();  // a next() waiting sees what landed (or that the walk is over)
 }
 
 void walk::finish() {
-    finished_ = true;
-    ready_.clear();
-    for (auto index : in_flight_) signals_.at(index)->emit(asio::cancellation_type::terminal);
+    plan_.stop();
+    for (auto id : plan_.in_flight())
+        if (auto it = signals_.find(id); it != signals_.end()) it->second->emit(asio::cancellation_type::terminal);
     wakeup_.cancel();
 }
 
@@ -143,50 +79,34 @@ void walk::stop() {
 }
 
 asio::awaitable<std::optional<token_page>> walk::next() {
-    if (finished_) co_return std::nullopt;
-    waiting_ = true;
     for (;;) {
-        if (auto it = ready_.find(next_index_); it != ready_.end()) {
-            waiting_ = false;
-            landed l = std::move(it->second);
-            ready_.erase(it);
-            std::int64_t index = next_index_++;
-            if (l.error) {
-                finish();
-                std::rethrow_exception(l.error);
-            }
-            auto& page = *l.page;
-            std::int64_t start = page_start(index);
-            // Pages fetched by offset must not overlap, whatever the server did with `limit`.
-            if (concurrent() && static_cast<std::int64_t>(page.results.size()) > opts_.page_size)
-                page.results.resize(static_cast<std::size_t>(opts_.page_size));
-            if (end_ && sat_add(start, static_cast<std::int64_t>(page.results.size())) > *end_)
-                page.results.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, *end_ - start)));
-            reached = start + static_cast<std::int64_t>(page.results.size());
-            if (l.last) finish();
-            else schedule();
-            co_return std::move(page);
+        auto step = plan_.take();
+        pump();  // the fetch this next() waits for, or the ones the room it made allows
+        if (step.what == paging_plan::step::kind::wait && plan_.in_flight().empty())
+            step = plan_.take();  // what pump() started has landed already
+        publish();
+        switch (step.what) {
+            case paging_plan::step::kind::page: co_return std::move(step.page);
+            case paging_plan::step::kind::end: finish(); co_return std::nullopt;
+            case paging_plan::step::kind::error: finish(); std::rethrow_exception(step.error);
+            case paging_plan::step::kind::wait: break;
         }
-        schedule();
-        if (ready_.count(next_index_)) continue;     // a fetch landed without suspending
-        if (in_flight_.empty() && ready_.empty()) {  // nothing left to fetch
+        if (plan_.in_flight().empty()) {  // the plan waits for nothing: a bug, not a hang
             finish();
-            co_return std::nullopt;
+            throw detail::failure(make_error_code(error::incomplete_listing), "paging: nothing left to fetch");
         }
         wakeup_.expires_at(deadline_);
         auto [ec] = co_await wakeup_.async_wait(asio::as_tuple(asio::use_awaitable));
         if (!ec) {
             finish();
-            throw detail::failure(make_error_code(error::request_timeout), "paging: the walk's deadline passed");
+            throw detail::failure(make_error_code(error::walk_timeout),
+                                  "paging: stopped at offset " + std::to_string(plan_.resume_offset()) +
+                                      " after paging::deadline (" + std::to_string(opts_.deadline.count()) + " ms)");
         }
         auto cs = co_await asio::this_coro::cancellation_state;
         if (cs.cancelled() != asio::cancellation_type::none) {
-            waiting_ = false;
+            plan_.consumer_left();
             throw detail::failure(asio::error::operation_aborted, "paging: next() cancelled");
-        }
-        if (finished_) {  // stopped while this next() waited
-            waiting_ = false;
-            co_return std::nullopt;
         }
     }
 }

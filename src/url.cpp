@@ -168,4 +168,20 @@ std::optional<std::string> same_origin_target(const base_url& base, std::string_
     return target;
 }
 
+std::optional<std::int64_t> query_integer(std::string_view target, std::string_view name) {
+    auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed) return std::nullopt;
+    std::optional<std::int64_t> found;
+    bool present = false;
+    for (auto param : parsed->params()) {
+        if (param.key != name) continue;
+        present = true;
+        std::int64_t v = 0;
+        const auto& text = param.value;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        found = ec == std::errc{} && end == text.data() + text.size() && param.has_value ? std::optional(v) : std::nullopt;
+    }
+    return present ? found : std::nullopt;
+}
+
 }  // namespace stencila::hub::detail

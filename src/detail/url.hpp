@@ -40,4 +40,8 @@ struct base_url {
 /// points at `base`'s origin, nothing otherwise (so the key is never sent to another host).
 [[nodiscard]] std::optional<std::string> same_origin_target(const base_url& base, std::string_view link);
 
+/// The value of the query parameter `name` in `target` (the last one when repeated, as the Hub
+/// reads it) when it is a decimal integer; nothing when it is absent or not a number.
+[[nodiscard]] std::optional<std::int64_t> query_integer(std::string_view target, std::string_view name);
+
 }  // namespace stencila::hub::detail

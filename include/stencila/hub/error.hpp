@@ -38,6 +38,7 @@ enum class error {
     invalid_proxy_url,          ///< the proxy URL is not an http URL we can use
     invalid_next_link,          ///< a page's `next` link does not follow on from that page
     incomplete_listing,         ///< a walk got no more items (or `next: null`) before `count`
+    inconsistent_page,          ///< a page holds more items than its offset and `count` leave room for
     walk_timeout,               ///< a walk's own deadline (`paging::deadline`) passed
 };
 

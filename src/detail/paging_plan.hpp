@@ -1,0 +1,136 @@
+// The plan of one paging walk, without I/O: which pages to ask for, what has landed, what the
+// consumer gets next, and when the walk is over. The walk (walk.hpp) only performs what it says:
+// it starts the fetches, hands their answers back, and waits when told to.
+//
+// The invariant it keeps: every item the server holds at offsets [start, end) is yielded once,
+// in order, or the walk ends with an error at the position where it could not be sure. `end` is
+// the first page's `count` (less when `max_items` says so, or when a later page's `count` is
+// smaller: tokens were deleted meanwhile). Items are placed by position: a page asked for at
+// offset `o` holds the items at `o`, `o + 1`, ...
+//
+// - Follow mode (concurrency 1): each next page is the one its predecessor's `next` link names.
+//   The link must point at the client's own origin (`cross_origin_link`) and at the offset where
+//   the items received end (`invalid_next_link`), so a link that does not advance, or skips, or
+//   goes back, is caught where it happens.
+// - Concurrent mode: once `count` is known, pages are asked for by offset, several at once. A
+//   page with fewer items than asked (a server that caps its page size) leaves a gap, which is
+//   asked for again; later pages are asked for at the size the server actually serves. A page's
+//   `next` link, when it has one, must name the offset where its items end (a server that ignores
+//   `offset` is caught so).
+// - Either way, an empty page or `next: null` before `end` is `incomplete_listing` there: a
+//   `count` the server does not back with items never makes an endless or a silently short walk.
+// - At most `prefetch + concurrency` pages are held (in flight or landed, not yet taken).
+#pragma once
+
+#include "detail/url.hpp"
+
+#include <stencila/hub/models.hpp>
+#include <stencila/hub/paging.hpp>
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace stencila::hub::detail {
+
+/// A page the plan wants fetched.
+struct page_fetch {
+    std::uint64_t id = 0;     ///< names it in `on_page` / `on_failure`
+    std::int64_t offset = 0;  ///< where its items start
+    std::string target;       ///< origin-form request target
+};
+
+class paging_plan {
+public:
+    /// `p` as validated by `tokens_api::pages`.
+    paging_plan(const paging& p, base_url base);
+
+    /// The next fetch to start now, if any; call until it gives nothing.
+    [[nodiscard]] std::optional<page_fetch> next_fetch();
+    /// Fetch `id` answered with `page`.
+    void on_page(std::uint64_t id, token_page page);
+    /// Fetch `id` failed; the error comes to the consumer at that fetch's position.
+    void on_failure(std::uint64_t id, std::exception_ptr error);
+
+    /// What the consumer gets now.
+    struct step {
+        enum class kind { wait, page, end, error } what = kind::wait;
+        std::optional<token_page> page{};
+        std::exception_ptr error{};
+    };
+    /// The next page in order, an error, the end, or `wait` (the consumer is then waiting, and
+    /// `next_fetch` may give the fetch it waits for).
+    [[nodiscard]] step take();
+    /// The consumer stopped waiting (cancelled).
+    void consumer_left() noexcept { waiting_ = false; }
+    /// Ends the walk (the consumer left, or its deadline passed).
+    void stop() noexcept;
+
+    [[nodiscard]] bool over() const noexcept { return over_; }
+    /// Fetches started and not yet answered.
+    [[nodiscard]] std::vector<std::uint64_t> in_flight() const;
+    /// Pages in flight, or landed and not yet taken.
+    [[nodiscard]] std::size_t held() const noexcept;
+    /// Offset of the first item not yet taken: where a new walk would resume.
+    [[nodiscard]] std::int64_t resume_offset() const noexcept { return frontier_; }
+    /// The first page's `count`, once it has landed.
+    [[nodiscard]] std::optional<std::int64_t> count() const noexcept { return count_; }
+    /// `count` differed between pages (only noticed when the policy is not `ignore`).
+    [[nodiscard]] bool listing_changed() const noexcept { return changed_; }
+    /// Log lines about what the plan did (a page size re-planned, the listing changed); cleared.
+    [[nodiscard]] std::vector<std::string> take_notes() { return std::exchange(notes_, {}); }
+
+private:
+    struct flight {
+        std::int64_t offset;
+        std::int64_t planned_end;  // items past it are not this fetch's (INT64_MAX in follow mode)
+    };
+    struct chunk {
+        std::optional<token_page> page;  // items [offset, offset + size)
+        std::int64_t size = 0;
+        std::exception_ptr error;        // or the walk fails here
+    };
+
+    [[nodiscard]] bool concurrent() const noexcept { return opts_.concurrency > 1; }
+    [[nodiscard]] std::int64_t end() const noexcept { return end_.value_or(INT64_MAX); }
+    page_fetch start(std::int64_t offset, std::int64_t planned_end, std::string target);
+    void fail_at(std::int64_t offset, std::exception_ptr error);
+    void note_count(const token_page& page, std::int64_t offset);
+    // A same-origin `next` link of a page with items names the offset where they end; otherwise
+    // the error is placed at the page's offset and false returned.
+    bool link_agrees(const token_page& page, std::int64_t offset, std::int64_t received);
+
+    const paging opts_;
+    const base_url base_;
+    const std::size_t window_;  // pages held ahead of the consumer, besides the one it waits for
+
+    std::uint64_t next_id_ = 1;
+    std::map<std::uint64_t, flight> flights_;
+    std::map<std::int64_t, chunk> ready_;  // by offset: landed, not yet taken
+
+    std::int64_t frontier_;                // the next offset to yield
+    std::optional<std::int64_t> count_;
+    std::optional<std::int64_t> end_;
+    std::int64_t stride_;                  // page size asked for (shrinks to what the server serves)
+    bool first_sent_ = false;
+    bool first_taken_ = false;
+
+    // Follow mode: the fetch after the last page landed.
+    std::optional<std::pair<std::int64_t, std::string>> follow_;
+    // Concurrent mode: offsets below `planned_` are asked for, except the gaps to ask for again.
+    std::int64_t planned_ = 0;
+    std::set<std::pair<std::int64_t, std::int64_t>> gaps_;  // [from, to)
+
+    bool waiting_ = false;
+    bool over_ = false;
+    bool changed_ = false;
+    std::int64_t error_at_ = INT64_MAX;  // an error is placed there: nothing is asked for past it
+    std::vector<std::string> notes_;
+};
+
+}  // namespace stencila::hub::detail

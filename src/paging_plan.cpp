@@ -1,0 +1,233 @@
+#include "detail/paging_plan.hpp"
+
+#include "detail/failure.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <algorithm>
+
+namespace stencila::hub::detail {
+namespace {
+
+// a + b for non-negative values, stopping at INT64_MAX instead of overflowing.
+std::int64_t sat_add(std::int64_t a, std::int64_t b) { return b > INT64_MAX - a ? INT64_MAX : a + b; }
+
+std::exception_ptr walk_error(error e, const std::string& context) {
+    return std::make_exception_ptr(failure(make_error_code(e), "paging: " + context));
+}
+
+std::string at(std::int64_t offset) { return "the page at offset " + std::to_string(offset); }
+
+}  // namespace
+
+paging_plan::paging_plan(const paging& p, base_url base)
+    : opts_(p), base_(std::move(base)), window_(p.prefetch + p.concurrency - 1), frontier_(p.offset),
+      stride_(p.page_size) {}
+
+page_fetch paging_plan::start(std::int64_t offset, std::int64_t planned_end, std::string target) {
+    auto id = next_id_++;
+    flights_.emplace(id, flight{offset, planned_end});
+    return page_fetch{id, offset, std::move(target)};
+}
+
+std::optional<page_fetch> paging_plan::next_fetch() {
+    if (over_) return std::nullopt;
+    // The fetch the consumer waits for always goes; others only while the window has room.
+    auto may_start = [&](std::int64_t offset, bool parallel) {
+        if (offset >= error_at_) return false;
+        if (waiting_ && offset == frontier_ && !ready_.count(frontier_)) return true;
+        return held() < window_ && (parallel ? flights_.size() < opts_.concurrency : flights_.empty());
+    };
+    if (!first_sent_) {
+        if (!may_start(opts_.offset, false)) return std::nullopt;
+        first_sent_ = true;
+        auto planned_end = concurrent() ? sat_add(opts_.offset, opts_.page_size) : INT64_MAX;
+        return start(opts_.offset, planned_end, tokens_target(base_, opts_.page_size, opts_.offset));
+    }
+    if (!count_) return std::nullopt;  // the first page has not landed
+    if (!concurrent()) {
+        if (!follow_ || !may_start(follow_->first, false)) return std::nullopt;
+        auto [offset, target] = std::move(*follow_);
+        follow_.reset();
+        return start(offset, INT64_MAX, std::move(target));
+    }
+    if (!gaps_.empty()) {
+        auto [from, to] = *gaps_.begin();
+        if (from >= end()) {
+            gaps_.clear();  // the listing shrank below them
+        } else {
+            if (!may_start(from, true)) return std::nullopt;
+            gaps_.erase(gaps_.begin());
+            auto stop = std::min({to, sat_add(from, stride_), end()});
+            if (stop < to) gaps_.emplace(stop, to);
+            return start(from, stop, tokens_target(base_, stop - from, from));
+        }
+    }
+    if (planned_ >= end() || !may_start(planned_, true)) return std::nullopt;
+    auto offset = planned_;
+    planned_ = std::min(sat_add(offset, stride_), end());
+    return start(offset, planned_, tokens_target(base_, stride_, offset));
+}
+
+void paging_plan::fail_at(std::int64_t offset, std::exception_ptr error) {
+    error_at_ = std::min(error_at_, offset);
+    auto& slot = ready_[offset];
+    if (!slot.error) slot = chunk{std::nullopt, 0, std::move(error)};  // the first error found there stands
+    ready_.erase(ready_.upper_bound(offset), ready_.end());  // nothing past an error is yielded
+}
+
+void paging_plan::note_count(const token_page& page, std::int64_t offset) {
+    if (!count_) {
+        count_ = page.count;
+        end_ = opts_.max_items ? std::min(page.count, sat_add(opts_.offset, *opts_.max_items)) : page.count;
+        planned_ = std::min(sat_add(opts_.offset, opts_.page_size), *end_);
+        return;
+    }
+    if (page.count == *count_) return;
+    if (opts_.listing_changed != paging::on_change::ignore) {
+        if (!changed_)
+            notes_.push_back("paging: the listing changed during the walk (count " + std::to_string(*count_) +
+                             " became " + std::to_string(page.count) + " at offset " + std::to_string(offset) + ")");
+        changed_ = true;
+    }
+    // Fewer tokens than at first: the walk ends where the listing now does.
+    if (page.count < *end_) end_ = std::max(page.count, std::int64_t{0});
+}
+
+bool paging_plan::link_agrees(const token_page& page, std::int64_t offset, std::int64_t received) {
+    if (!page.next) return true;
+    auto target = same_origin_target(base_, *page.next);
+    if (!target) return true;  // judged only where it would be followed
+    auto where = sat_add(offset, received);
+    auto link = query_integer(*target, "offset").value_or(0);
+    if (link == where) return true;
+    fail_at(offset, walk_error(error::invalid_next_link, at(offset) + " has " + std::to_string(received) +
+                                                             " items but its `next` link says offset " +
+                                                             std::to_string(link) + ", not " + std::to_string(where)));
+    return false;
+}
+
+void paging_plan::on_page(std::uint64_t id, token_page page) {
+    auto it = flights_.find(id);
+    if (it == flights_.end()) return;
+    auto f = it->second;
+    flights_.erase(it);
+    if (over_ || f.offset >= error_at_) return;  // the walk fails before these items
+
+    if (count_ && page.count != *count_ && opts_.listing_changed == paging::on_change::fail) {
+        note_count(page, f.offset);
+        fail_at(f.offset, walk_error(error::listing_changed, "`count` changed from " + std::to_string(*count_) +
+                                                                 " to " + std::to_string(page.count) + " at " +
+                                                                 at(f.offset)));
+        return;
+    }
+    const bool first = !count_;
+    note_count(page, f.offset);
+
+    // A link that disagrees with the items casts doubt on both: none of them is taken.
+    const auto received = static_cast<std::int64_t>(page.results.size());
+    if (received > 0 && sat_add(f.offset, received) > page.count)  // e.g. a server that ignores `offset`
+        return fail_at(f.offset, walk_error(error::inconsistent_page,
+                                            at(f.offset) + " has " + std::to_string(received) +
+                                                " items, yet `count` is " + std::to_string(page.count)));
+    if (received > 0 && !link_agrees(page, f.offset, received)) return;
+
+    const auto mine_end = std::min(f.planned_end, end());  // this fetch's items end there at most
+    const auto usable = std::clamp<std::int64_t>(mine_end - f.offset, 0, received);
+    const auto reached = sat_add(f.offset, usable);
+    page.results.resize(static_cast<std::size_t>(usable));
+    std::optional<std::string> next = std::move(page.next);
+    const auto count = page.count;
+    if (usable > 0 || first) ready_[f.offset] = chunk{std::move(page), usable, nullptr};
+    if (reached >= end() || f.offset >= end()) return;  // all this walk wants from here on is in
+
+    // The walk goes on past this page: the server must say there is more, and where.
+    auto described = at(f.offset) + " has " + std::to_string(received) + " items";
+    if (usable == 0)
+        return fail_at(f.offset, walk_error(error::incomplete_listing,
+                                            described + ", yet `count` is " + std::to_string(count)));
+    if (!next && sat_add(f.offset, received) < count)  // (past our share, others' fetches ask for the rest)
+        return fail_at(reached, walk_error(error::incomplete_listing,
+                                           described + " and `next: null`, yet `count` is " + std::to_string(count)));
+    if (!concurrent()) {
+        if (!next)
+            return fail_at(reached, walk_error(error::incomplete_listing, described + " and `next: null`, yet `count` is " +
+                                                                              std::to_string(count)));
+        auto target = same_origin_target(base_, *next);
+        if (!target)
+            return fail_at(reached, walk_error(error::cross_origin_link, "the `next` link of " + at(f.offset) +
+                                                                             " points at another origin; not followed"));
+        follow_.emplace(reached, std::move(*target));
+        return;
+    }
+    if (reached < mine_end) {  // a short page: ask for the rest, and from now on for what it serves
+        gaps_.emplace(reached, mine_end);
+        if (usable < stride_) {
+            notes_.push_back("paging: " + described + " where " + std::to_string(mine_end - f.offset) +
+                             " were asked for; asking for " + std::to_string(usable) + " at a time");
+            stride_ = usable;
+        }
+    }
+}
+
+void paging_plan::on_failure(std::uint64_t id, std::exception_ptr error) {
+    auto it = flights_.find(id);
+    if (it == flights_.end()) return;
+    auto offset = it->second.offset;
+    flights_.erase(it);
+    if (!over_) fail_at(offset, std::move(error));
+}
+
+paging_plan::step paging_plan::take() {
+    if (over_) return {step::kind::end};
+    auto it = ready_.find(frontier_);
+    if (it == ready_.end()) {
+        if (first_taken_ && frontier_ >= end()) {
+            stop();
+            return {step::kind::end};
+        }
+        waiting_ = true;
+        return {step::kind::wait};
+    }
+    auto c = std::move(it->second);
+    ready_.erase(it);
+    waiting_ = false;
+    if (c.error) {
+        stop();
+        return {step::kind::error, std::nullopt, std::move(c.error)};
+    }
+    if (c.size > 0 && c.size > end() - frontier_) {  // the listing shrank after this page landed
+        c.size = std::max<std::int64_t>(0, end() - frontier_);
+        c.page->results.resize(static_cast<std::size_t>(c.size));
+        if (c.size == 0 && first_taken_) {
+            stop();
+            return {step::kind::end};
+        }
+    }
+    first_taken_ = true;
+    frontier_ = sat_add(frontier_, c.size);
+    if (frontier_ >= end()) stop();
+    return {step::kind::page, std::move(c.page), nullptr};
+}
+
+void paging_plan::stop() noexcept {
+    over_ = true;
+    waiting_ = false;
+    ready_.clear();
+    gaps_.clear();
+    follow_.reset();
+}
+
+std::size_t paging_plan::held() const noexcept {
+    auto pages = std::count_if(ready_.begin(), ready_.end(), [](const auto& r) { return r.second.page.has_value(); });
+    return flights_.size() + static_cast<std::size_t>(pages);
+}
+
+std::vector<std::uint64_t> paging_plan::in_flight() const {
+    std::vector<std::uint64_t> ids;
+    ids.reserve(flights_.size());
+    for (const auto& [id, f] : flights_) ids.push_back(id);
+    return ids;
+}
+
+}  // namespace stencila::hub::detail
