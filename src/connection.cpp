@@ -1,5 +1,5 @@
 #include "detail/connection.hpp"
-#include "detail/gzip.hpp"
+#include "detail/codec.hpp"
 
 #include <stencila/hub/error.hpp>
 
@@ -35,6 +35,7 @@ using boost::system::error_code;
 
 namespace {
 
+constexpr std::size_t read_size = 16 * 1024;  // one TLS record's worth at a time
 
 // A deadline of `time_point::max()` means none.
 void arm(beast::tcp_stream& s, connection::clock::time_point deadline) {
@@ -109,26 +110,56 @@ connection::completion_token connection::completion(asio::any_io_executor caller
     return asio::as_tuple(asio::bind_executor(on_strand_ ? executor_ : std::move(caller), asio::use_awaitable));
 }
 
-asio::awaitable<error_code> connection::open(clock::time_point deadline) {
+// Asio's resolver runs getaddrinfo on a thread of its own, which nothing can interrupt. So the
+// wait for it, not the lookup, is what ends at the deadline or on cancellation; a lookup still
+// running then finishes in the background and its answer is dropped. IP literals need no lookup.
+asio::awaitable<std::pair<error_code, connection::endpoints>> connection::resolve(const origin& where,
+                                                                                  clock::time_point deadline) {
+    auto service = std::to_string(where.port);
+    if (where.host_is_ip) {
+        error_code ec;
+        auto address = asio::ip::make_address(where.host, ec);
+        if (ec) co_return std::pair{ec, endpoints{}};
+        co_return std::pair{error_code{}, endpoints::create(asio::ip::tcp::endpoint(address, where.port), where.host, service)};
+    }
+    struct lookup {
+        explicit lookup(const asio::any_io_executor& ex) : done(ex) {}
+        asio::steady_timer done;
+        std::optional<error_code> error;
+        endpoints results;
+    };
+    auto l = std::make_shared<lookup>(executor_);
+    l->done.expires_at(deadline);
+    asio::ip::tcp::resolver resolver(executor_);
+    resolver.async_resolve(where.host, service, asio::bind_executor(executor_, [l](error_code ec, endpoints r) {
+                               l->error = ec;
+                               l->results = std::move(r);
+                               l->done.cancel();
+                           }));
+    auto [waited] = co_await l->done.async_wait(completion(co_await asio::this_coro::executor));
+    if (l->error) co_return std::pair{*l->error, std::move(l->results)};
+    co_return std::pair{waited ? error_code(asio::error::operation_aborted) : error_code(error::connect_timeout), endpoints{}};
+}
+
+asio::awaitable<io_result> connection::open(clock::time_point deadline) {
     auto use_tuple = completion(co_await asio::this_coro::executor);
     const auto& opts = *settings_.opts;
     const auto& where = settings_.base->where;
 
     auto connect_deadline = std::min(deadline, clock::now() + opts.timeouts.connect);
     const auto& first_hop = settings_.proxy ? settings_.proxy->where : where;
-    asio::ip::tcp::resolver resolver(executor_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(first_hop.host, std::to_string(first_hop.port), use_tuple);
-    if (rec) co_return rec;
+    auto [rec, endpoints] = co_await resolve(first_hop, connect_deadline);
+    if (rec) co_return io_result{rec, io_phase::resolving};
 
     arm(tcp(), connect_deadline);
     auto [cec, ep] = co_await tcp().async_connect(endpoints, use_tuple);
-    if (cec == beast::error::timeout) co_return error::connect_timeout;
-    if (cec) co_return cec;
+    if (cec == beast::error::timeout) co_return io_result{error::connect_timeout, io_phase::connecting};
+    if (cec) co_return io_result{cec, io_phase::connecting};
     error_code ignored;
     tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     if (settings_.proxy)
-        if (auto tec = co_await open_tunnel(connect_deadline)) co_return tec;
-    if (!secure_) co_return error_code{};
+        if (auto tec = co_await open_tunnel(connect_deadline)) co_return io_result{tec, io_phase::tunnel};
+    if (!secure_) co_return io_result{};
 
     SSL* ssl = secure_->native_handle();
     if (opts.tls.verify) {
@@ -137,20 +168,20 @@ asio::awaitable<error_code> connection::open(clock::time_point deadline) {
         X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
         int ok = where.host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, where.host.c_str())
                                   : X509_VERIFY_PARAM_set1_host(param, where.host.c_str(), where.host.size());
-        if (ok != 1) co_return error::tls_handshake_failed;
+        if (ok != 1) co_return io_result{error::tls_handshake_failed, io_phase::tls};
     } else {
         SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
     }
     if (!where.host_is_ip && SSL_set_tlsext_host_name(ssl, where.host.c_str()) != 1)
-        co_return error::tls_handshake_failed;
+        co_return io_result{error::tls_handshake_failed, io_phase::tls};
 
     if (sessions_) sessions_->offer(ssl);
     arm(tcp(), std::min(deadline, clock::now() + opts.timeouts.tls_handshake));
     auto [hec] = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
-    if (hec == beast::error::timeout) co_return error::tls_handshake_timeout;
-    if (hec) co_return map_handshake_error(hec);
+    if (hec == beast::error::timeout) co_return io_result{error::tls_handshake_timeout, io_phase::tls};
+    if (hec) co_return io_result{map_handshake_error(hec), io_phase::tls};
     resumed_ = SSL_session_reused(ssl) == 1;
-    co_return error_code{};
+    co_return io_result{};
 }
 
 // CONNECT host:port through the proxy; a 2xx answer opens the tunnel.
@@ -201,75 +232,65 @@ error_code connection::map_handshake_error(error_code ec) {
     return error::tls_handshake_failed;
 }
 
-asio::awaitable<error_code> connection::exchange(const http_request& request, http_response& response,
-                                                 clock::time_point deadline) {
+// Moves bytes between the socket and the codec: the request's head and body out, then reads
+// until the response reader has a whole final answer. A clean end of stream (for TLS: after the
+// peer's close_notify) may end a close-delimited body; a TLS stream cut without close_notify is
+// `stream_truncated`, an error, so a truncated body is never taken for a whole one.
+template <class Stream>
+asio::awaitable<io_result> connection::run_exchange(Stream& stream, const http_request& request,
+                                                    http_response& response) {
     const auto& opts = *settings_.opts;
     auto use_tuple = completion(co_await asio::this_coro::executor);
+    write_request_head(head_, request, settings_.fixed_fields, settings_.authorization);
+    const std::array<asio::const_buffer, 2> out{asio::buffer(head_), asio::buffer(request.body)};
+    auto [wec, written] = co_await asio::async_write(stream, out, use_tuple);
+    sent_any_ = written > 0;
+    if (wec) co_return io_result{map_io_error(wec), io_phase::sending};
+
+    response_reader reader({opts.max_response_body, opts.max_response_header});
+    auto phase = [&] { return received_any_ ? io_phase::reading : io_phase::waiting; };
+    bool ended = false;  // the peer closed its side cleanly
+    error_code ec;
+    for (;;) {
+        if (buffer_.size() > 0) {
+            buffer_.consume(reader.feed(buffer_.data(), ec));
+            if (ec) co_return io_result{ec, io_phase::reading};
+            if (reader.done()) break;
+        }
+        if (ended) {
+            reader.feed_eof(ec);
+            if (ec) co_return io_result{ec, phase()};
+            break;
+        }
+        auto [rec, n] = co_await stream.async_read_some(buffer_.prepare(read_size), use_tuple);
+        buffer_.commit(n);
+        received_any_ = received_any_ || n > 0;
+        if (rec == asio::error::eof) ended = true;
+        else if (rec) co_return io_result{map_io_error(rec), phase()};
+    }
+    response = reader.take(ec);
+    if (ec) co_return io_result{ec, io_phase::reading};
+    keep_alive_ = reader.keep_alive() && !ended;
+    co_return io_result{};
+}
+
+asio::awaitable<io_result> connection::exchange(const http_request& request, http_response& response,
+                                                clock::time_point deadline) {
     keep_alive_ = false;
     received_any_ = false;
     sent_any_ = false;
-
-    // The request head is written by hand into a buffer the connection keeps: the fixed fields
-    // come ready-made from the settings, so a call costs no field allocations.
-    head_.clear();
-    head_ += method_name(request.method);
-    head_ += ' ';
-    head_ += request.target;
-    head_ += " HTTP/1.1\r\n";
-    head_ += settings_.fixed_fields;
-    if (request.accept_gzip) head_ += "Accept-Encoding: gzip\r\n";
-    if (request.authorize && !settings_.authorization.empty()) {
-        head_ += "Authorization: ";
-        head_ += settings_.authorization;
-        head_ += "\r\n";
-    }
-    if (!request.body.empty() || request.method == http_method::post) {
-        head_ += "Content-Type: application/json\r\nContent-Length: ";
-        head_ += std::to_string(request.body.size());
-        head_ += "\r\n";
-    }
-    head_ += "\r\n";
-    const std::array<asio::const_buffer, 2> out{asio::buffer(head_), asio::buffer(request.body)};
-
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(opts.max_response_body);
-    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(opts.max_response_header, UINT32_MAX)));
-
-    auto run = [&](auto& stream) -> asio::awaitable<error_code> {
-        arm(tcp(), deadline);
-        auto [wec, written] = co_await asio::async_write(stream, out, use_tuple);
-        sent_any_ = written > 0;
-        if (wec) co_return map_io_error(wec);
-        auto [rec, read] = co_await http::async_read(stream, buffer_, parser, use_tuple);
-        received_any_ = read > 0 || parser.got_some();
-        if (rec) co_return map_io_error(rec);
-        co_return error_code{};
-    };
     healthy_ = false;
-    error_code ec = secure_ ? co_await run(*secure_) : co_await run(*plain_);
-    if (ec) co_return ec;
+    arm(tcp(), deadline);
+    auto result = secure_ ? co_await run_exchange(*secure_, request, response)
+                          : co_await run_exchange(*plain_, request, response);
+    if (result) co_return result;
     healthy_ = true;
     answered_ = clock::now();
-
     if (secure_ && sessions_ && !remembered_) {
         sessions_->remember(secure_->native_handle());  // TLS 1.3 tickets come with the first answer
         remembered_ = true;
     }
-    auto& msg = parser.get();
-    response.status = msg.result_int();
-    if (response.status < 200 || response.status > 299) {  // what only an api_error needs
-        response.reason = std::string(msg.reason());
-        if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
-        response.headers.clear();
-        for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    }
-    keep_alive_ = msg.keep_alive() && !parser.need_eof();
-    if (auto ce = msg.find(http::field::content_encoding); ce != msg.end() && beast::iequals(ce->value(), "gzip")) {
-        if (auto gec = gunzip(msg.body(), response.body, opts.max_response_body)) co_return gec;
-    } else {
-        response.body = std::move(msg.body());
-    }
-    co_return error_code{};
+    co_return io_result{};
 }
 
 bool connection::usable() {

@@ -40,8 +40,8 @@ public:
     static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
     static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-    model_handler(shape s, const char* what, token_page* page, token* one, created_token* created)
-        : shape_(s), what_(what), page_(page), one_(one), created_(created) {}
+    model_handler(shape s, token_page* page, token* one, created_token* created)
+        : shape_(s), page_(page), one_(one), created_(created) {}
 
     // The first problem found, if any.
     std::optional<std::string> problem;
@@ -209,24 +209,31 @@ private:
         cur_ = key::other;
     }
 
+    // "<field>: <what is wrong>", the field as a path: "user", "results[3].created".
     void fail(std::string message) {
-        if (!problem) problem = std::string(what_) + ": " + std::move(message);
+        if (problem) return;
+        if (depth_ >= 2 && page_) {
+            auto index = page_->results.size() - (depth_ == 3 ? 1 : 0);
+            problem = "results[" + std::to_string(index) + "]" + (message.front() == ':' ? "" : ".") + std::move(message);
+        } else {
+            problem = std::move(message);
+        }
     }
 
     // A value of the wrong type for the key it is under (or an item of `results` not an object).
     void type_error() {
-        if (depth_ == 0) return fail("the body is not a JSON object");
-        if (in_results()) return fail("an item of `results` is not an object");
+        if (depth_ == 0) return fail("expected a JSON object, not this body");
+        if (in_results()) return fail(": expected an object");
         switch (cur_) {
             case key::other: return;
-            case key::count: return fail("`count` is not a non-negative integer");
-            case key::results: return fail("`results` is not an array");
-            case key::user: return fail("`user` is not an integer");
+            case key::count: return fail("count: expected a non-negative integer");
+            case key::results: return fail("results: expected an array");
+            case key::user: return fail("user: expected an integer");
             case key::first_camel:
-            case key::first_snake: return fail("`firstName` is not a string");
+            case key::first_snake: return fail("firstName: expected a string");
             case key::last_camel:
-            case key::last_snake: return fail("`lastName` is not a string");
-            default: return fail("`" + std::string(key_name(cur_)) + "` is not a string");
+            case key::last_snake: return fail("lastName: expected a string");
+            default: return fail(std::string(key_name(cur_)) + ": expected a string");
         }
     }
     void on_scalar() {
@@ -256,7 +263,7 @@ private:
             case key::created:
             case key::expiry: {
                 auto t = parse_datetime(v);
-                if (!t) return fail("`" + std::string(key_name(cur_)) + "` is not a date-time");
+                if (!t) return fail(std::string(key_name(cur_)) + ": expected a date-time");
                 if (cur_ == key::created) current_token().created = *t;
                 else current_token().expiry = *t;
                 break;
@@ -273,23 +280,23 @@ private:
     }
 
     void check_token(std::uint32_t seen) {
-        if (!(seen & bit(key::user))) return fail("`user` is missing");
-        if (!(seen & bit(key::id))) return fail("`id` is missing");
-        if (!(seen & bit(key::created))) return fail("`created` is missing");
+        if (!(seen & bit(key::user))) return fail("user: missing");
+        if (!(seen & bit(key::id))) return fail("id: missing");
+        if (!(seen & bit(key::created))) return fail("created: missing");
     }
 
     void finish_root() {
         switch (shape_) {
             case shape::page:
-                if (!(seen_root_ & bit(key::count))) return fail("`count` is missing");
-                if (!(seen_root_ & bit(key::results))) return fail("`results` is missing");
+                if (!(seen_root_ & bit(key::count))) return fail("count: missing");
+                if (!(seen_root_ & bit(key::results))) return fail("results: missing");
                 return;
             case shape::token: return check_token(seen_root_);
             case shape::created:
                 check_token(seen_root_);
-                if (!(seen_root_ & bit(key::token))) return fail("`token` is missing");
-                if (created_->token.empty()) return fail("`token` is empty");
-                if (!(seen_root_ & bit(key::username))) return fail("`username` is missing");
+                if (!(seen_root_ & bit(key::token))) return fail("token: missing");
+                if (created_->token.empty()) return fail("token: empty");
+                if (!(seen_root_ & bit(key::username))) return fail("username: missing");
                 created_->first_name = std::move(first_.given ? first_.value : first_snake_.value);
                 created_->last_name = std::move(last_.given ? last_.value : last_snake_.value);
                 return;
@@ -297,7 +304,6 @@ private:
     }
 
     const shape shape_;
-    const char* const what_;
     token_page* const page_;
     token* const one_;
     created_token* const created_;
@@ -341,14 +347,14 @@ key item_key(std::string_view k) noexcept {
 }
 
 [[noreturn]] void malformed(const std::string& what) {
-    throw detail::failure(make_error_code(error::malformed_response), what);
+    throw detail::failure(make_error_code(error::malformed_response), {}, what);
 }
 
-void parse_into(std::string_view body, shape s, const char* what, token_page* page, token* one, created_token* created) {
-    json::basic_parser<model_handler> parser(json::parse_options{}, s, what, page, one, created);
+void parse_into(std::string_view body, shape s, token_page* page, token* one, created_token* created) {
+    json::basic_parser<model_handler> parser(json::parse_options{}, s, page, one, created);
     error_code ec;
     auto n = parser.write_some(false, body.data(), body.size(), ec);
-    if (ec || n != body.size()) malformed(std::string(what) + ": the body is not valid JSON");
+    if (ec || n != body.size()) malformed("not valid JSON");
     if (auto& problem = parser.handler().problem) malformed(*problem);
 }
 
@@ -356,20 +362,20 @@ void parse_into(std::string_view body, shape s, const char* what, token_page* pa
 
 token parse_token(std::string_view body) {
     token t;
-    parse_into(body, shape::token, "read", nullptr, &t, nullptr);
+    parse_into(body, shape::token, nullptr, &t, nullptr);
     return t;
 }
 
 created_token parse_created_token(std::string_view body) {
     created_token t;
-    parse_into(body, shape::created, "create", nullptr, &t, &t);
+    parse_into(body, shape::created, nullptr, &t, &t);
     return t;
 }
 
 token_page parse_token_page(std::string_view body) {
     token_page page;
     page.results.reserve(std::min<std::size_t>(body.size() / 100, 1u << 16));  // ~110 bytes a token
-    parse_into(body, shape::page, "list", &page, nullptr, nullptr);
+    parse_into(body, shape::page, &page, nullptr, nullptr);
     return page;
 }
 

@@ -32,13 +32,27 @@ http_response&& expect_success(http_response&& r) {
     return std::move(r);
 }
 
+// The model in a success answer; a body that is not one says which call, which host and what.
+template <class Parse>
+auto parse_answer(const state_ptr& s, const http_request& req, http_response&& r, Parse parse) {
+    auto&& ok = expect_success(std::move(r));
+    try {
+        return parse(ok.body);
+    } catch (const detail::failure& e) {
+        throw detail::failure(e.code(),
+                              std::string(detail::method_name(req.method)) + " " + std::string(req.route) +
+                                  ": reading from " + s->base.where.host_header,
+                              e.detail());
+    }
+}
+
 // The coroutines take the state by value: an operation keeps it alive, whatever happens to the
 // `tokens_api` or `client` it was started from.
 asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool authorize) {
     http_request req{http_method::post, detail::tokens_target(s->base, {}, {}), collection_route, std::move(body), authorize};
     http_response r;
     co_await s->http->exchange(req, r);
-    co_return detail::parse_created_token(expect_success(std::move(r)).body);
+    co_return parse_answer(s, req, std::move(r), detail::parse_created_token);
 }
 
 
@@ -46,7 +60,7 @@ asio::awaitable<token> do_read(state_ptr s, std::string target) {
     http_request req{http_method::get, std::move(target), detail_route, {}, false};
     http_response r;
     co_await s->http->exchange(req, r);
-    co_return detail::parse_token(expect_success(std::move(r)).body);
+    co_return parse_answer(s, req, std::move(r), detail::parse_token);
 }
 
 
@@ -63,7 +77,7 @@ asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip
     http_request req{http_method::get, std::move(target), collection_route, {}, true, gzip};
     http_response r;
     co_await s->http->exchange(req, r);
-    co_return parse_token_page(expect_success(std::move(r)).body);
+    co_return parse_answer(s, req, std::move(r), parse_token_page);
 }
 
 asio::awaitable<void> remove_token(state_ptr s, std::string target) {

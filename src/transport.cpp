@@ -101,7 +101,8 @@ public:
             auto [ec, granted] = co_await pool_.async_wait(deadline, false, asio::as_tuple(asio::use_awaitable));
             if (!ec) lease = std::move(granted);
             else if (ec == asio::error::try_again) lease = pool_.try_acquire(false);
-            else pool_type::throw_wait_error(ec);
+            else if (ec == asio::error::operation_aborted) pool_type::throw_wait_error(ec);
+            else fail(request, ec, io_phase::queued);
         }
         co_await attempts(std::move(*lease), request, response, deadline);
     }
@@ -155,7 +156,7 @@ private:
                     response = std::move(result.response);  // the caller makes it an api_error
                     co_return;
                 }
-                fail(request, result.error, result.connecting ? "connecting to" : "exchanging with", result.note);
+                fail(request, result.error, result.phase, result.note);
             }
             retried_.fetch_add(1, std::memory_order_relaxed);
             if (opts_.logger)
@@ -174,6 +175,7 @@ private:
 
     struct attempt_result {
         error_code error;
+        io_phase phase = io_phase::connecting;
         bool connecting = false;  // failed while connecting: the request never left
         bool stale = false;       // failed on a reused connection before any response byte
         http_response response;
@@ -188,20 +190,22 @@ private:
         auto conn = std::move(lease.connection);
         const bool opening = !conn;
         bool opened = false;
-        error_code open_error;
+        io_result open_error;
         std::exception_ptr thrown;  // cancellation, mostly
         try {
             if (opening) {
                 conn = std::make_unique<connection>(connection_executor(), opts_.pool.thread_safe, settings_,
                                                     opts_.tls.session_resumption ? &sessions_ : nullptr);
                 open_error = co_await conn->open(deadline);
-                opened = !open_error;
+                opened = !open_error.error;
             }
-            if (!open_error) {
+            if (!open_error.error) {
                 auto attempt_deadline = opts_.timeouts.attempt.count() > 0
                                             ? std::min(deadline, clock::now() + opts_.timeouts.attempt)
                                             : deadline;
-                result.error = co_await conn->exchange(request, result.response, attempt_deadline);
+                auto exchanged = co_await conn->exchange(request, result.response, attempt_deadline);
+                result.error = exchanged.error;
+                result.phase = exchanged.phase;
                 if (result.error == error::request_timeout && attempt_deadline < deadline)
                     result.error = error::attempt_timeout;  // the operation still has time: say which ran out
             }
@@ -230,7 +234,8 @@ private:
             // leaves a cancelled stream in no known state.
             pool_.release(opening && !opened ? nullptr : std::move(conn), false);
             if (thrown) std::rethrow_exception(thrown);
-            result.error = open_error;
+            result.error = open_error.error;
+            result.phase = open_error.phase;
             result.connecting = true;
             co_return result;
         }
@@ -262,10 +267,22 @@ private:
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     }
 
-    [[noreturn]] void fail(const http_request& request, error_code ec, const char* doing,
-                           const std::string& note = {}) const {
-        std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": " + doing +
-                           " " + base_.where.host_header;
+    // "<METHOD> <route>: <what it was doing> <host>[ through the proxy <proxy>]<note>"
+    [[noreturn]] void fail(const http_request& request, error_code ec, io_phase phase, const std::string& note = {}) const {
+        std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": ";
+        const auto& host = base_.where.host_header;
+        switch (phase) {
+            case io_phase::queued: what += "waiting for a pooled connection to " + host; break;
+            case io_phase::resolving:
+                what += "resolving " + (settings_.proxy ? settings_.proxy->where.host : base_.where.host);
+                break;
+            case io_phase::connecting: what += "connecting to " + host; break;
+            case io_phase::tunnel: what += "opening a tunnel to " + host; break;
+            case io_phase::tls: what += "TLS handshake with " + host; break;
+            case io_phase::sending: what += "sending to " + host; break;
+            case io_phase::waiting: what += "waiting for " + host; break;
+            case io_phase::reading: what += "reading from " + host; break;
+        }
         if (settings_.proxy) what += " through the proxy " + settings_.proxy->where.host_header;
         what += note;
         if (opts_.logger) log(opts_, log_level::warning, what + ": " + ec.message());

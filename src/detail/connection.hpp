@@ -13,6 +13,7 @@
 #include <stencila/hub/options.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -27,6 +28,16 @@
 #include <string>
 
 namespace stencila::hub::detail {
+
+/// What a call was doing when it failed (`queued`: waiting for a pooled connection), for messages.
+enum class io_phase { queued, resolving, connecting, tunnel, tls, sending, waiting, reading };
+
+/// How an `open` or an `exchange` ended: no error, or the error and its phase.
+struct io_result {
+    boost::system::error_code error{};
+    io_phase phase = io_phase::connecting;
+    explicit operator bool() const noexcept { return static_cast<bool>(error); }
+};
 
 /// What every connection of one client shares. Immutable after construction.
 struct connection_settings {
@@ -64,13 +75,13 @@ public:
                session_cache* sessions);
     ~connection();
 
-    /// Resolves, connects and (for https) handshakes. Run on `executor()`.
-    boost::asio::awaitable<boost::system::error_code> open(clock::time_point deadline);
+    /// Resolves, connects and (for https) handshakes. Run on `executor()`. The whole of it,
+    /// resolution included, ends at `deadline` or at the connect timeout, and on cancellation.
+    boost::asio::awaitable<io_result> open(clock::time_point deadline);
 
     /// Writes `request` and reads the response into `response`. Run on `executor()`.
-    boost::asio::awaitable<boost::system::error_code> exchange(const http_request& request,
-                                                               http_response& response,
-                                                               clock::time_point deadline);
+    boost::asio::awaitable<io_result> exchange(const http_request& request, http_response& response,
+                                               clock::time_point deadline);
 
     /// Open, and the peer has neither closed it nor sent bytes nobody asked for (the socket is
     /// asked only when the last answer is more than 100 ms old).
@@ -96,6 +107,12 @@ private:
     boost::beast::tcp_stream& tcp() noexcept;
     boost::system::error_code map_handshake_error(boost::system::error_code ec);
     boost::asio::awaitable<boost::system::error_code> open_tunnel(clock::time_point deadline);
+    using endpoints = boost::asio::ip::tcp::resolver::results_type;
+    boost::asio::awaitable<std::pair<boost::system::error_code, endpoints>> resolve(const origin& where,
+                                                                                    clock::time_point deadline);
+    template <class Stream>
+    boost::asio::awaitable<io_result> run_exchange(Stream& stream, const http_request& request,
+                                                   http_response& response);
 
     const connection_settings& settings_;
     boost::asio::any_io_executor executor_;

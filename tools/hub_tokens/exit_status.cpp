@@ -21,18 +21,17 @@ std::string one_line(std::string s) {
     return s;
 }
 
-// Boost's what() is "<context>: <message> [<category>:<value> at <source location>]"; keep the
-// context the library gave and the message, drop the bracket meant for developers.
+// The library's texts read "<context>: <message>[: <detail>]" already. A plain Boost
+// system_error's what() is "<context>: <message> [<category>:<value> at <source location>]": keep
+// the context and the message, drop the bracket meant for developers.
 std::string describe_system_error(const boost::system::system_error& e) {
     std::string_view what = e.what();
     const std::string code_what = e.code().what();
-    std::string context;
-    if (what.size() > code_what.size() && what.ends_with(code_what)) {
-        context = what.substr(0, what.size() - code_what.size());
-        if (context.ends_with(": ")) context.resize(context.size() - 2);
-    }
+    if (!what.ends_with(code_what)) return one_line(std::string(what));
+    auto context = what.substr(0, what.size() - code_what.size());
+    if (context.ends_with(": ")) context.remove_suffix(2);
     auto message = e.code().message();
-    return one_line(context.empty() ? message : context + ": " + message);
+    return one_line(context.empty() ? message : std::string(context) + ": " + message);
 }
 
 bool is_argument_error(const boost::system::error_code& ec) {

@@ -1,0 +1,148 @@
+#include "detail/codec.hpp"
+
+#include "detail/gzip.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+
+namespace stencila::hub::detail {
+namespace http = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+// Interim answers in a row before the final one: more is a server stalling us in a loop.
+constexpr unsigned max_interim = 16;
+
+void append_size(std::string& out, std::size_t n) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, end);
+}
+
+error_code map_parse_error(error_code ec) {
+    if (ec == http::error::body_limit) return error::body_too_large;
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return error::header_too_large;
+    if (ec == http::error::partial_message || ec == http::error::end_of_stream) return error::connection_closed;
+    return error::malformed_response;  // not HTTP/1.x, or broken framing
+}
+
+}  // namespace
+
+void write_request_head(std::string& out, const http_request& request, std::string_view fixed_fields,
+                        std::string_view authorization) {
+    out.clear();
+    out += method_name(request.method);
+    out += ' ';
+    out += request.target;
+    out += " HTTP/1.1\r\n";
+    out += fixed_fields;
+    if (request.accept_gzip) out += "Accept-Encoding: gzip\r\n";
+    if (request.authorize && !authorization.empty()) {
+        out += "Authorization: ";
+        out += authorization;
+        out += "\r\n";
+    }
+    if (!request.body.empty() || request.method == http_method::post) {
+        out += "Content-Type: application/json\r\nContent-Length: ";
+        append_size(out, request.body.size());
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
+
+struct response_reader::parser {
+    http::response_parser<http::string_body> p;
+};
+
+response_reader::response_reader(response_limits limits) : limits_(limits) { restart(); }
+response_reader::~response_reader() = default;
+
+void response_reader::restart() {
+    parser_ = std::make_unique<parser>();
+    auto& p = parser_->p;
+    p.eager(true);  // the body too, as far as the bytes go, in one `put`
+    p.body_limit(limits_.max_body);
+    p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits_.max_header, UINT32_MAX)));
+}
+
+std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& ec) {
+    ec = {};
+    std::size_t used = 0;
+    while (!done_ && bytes.size() > 0) {
+        got_some_ = true;
+        auto n = parser_->p.put(bytes, ec);
+        used += n;
+        bytes += n;
+        if (ec == http::error::need_more) {
+            ec = {};
+            break;
+        }
+        if (ec) {
+            ec = map_parse_error(ec);
+            return used;
+        }
+        if (!parser_->p.is_done()) continue;
+        auto status = parser_->p.get().result_int();
+        if (status / 100 != 1) {
+            done_ = true;
+        } else if (status == 101 || ++interim_ > max_interim) {
+            ec = error::malformed_response;  // a protocol switch nobody asked for, or endless interim answers
+            return used;
+        } else {
+            restart();  // an interim answer (100 Continue, 103 Early Hints...): the real one follows
+        }
+    }
+    return used;
+}
+
+void response_reader::feed_eof(error_code& ec) {
+    ec = {};
+    if (done_) return;
+    if (!got_some_) {
+        ec = error::connection_closed;
+        return;
+    }
+    parser_->p.put_eof(ec);
+    if (ec) {
+        ec = map_parse_error(ec);
+        return;
+    }
+    done_ = parser_->p.is_done();
+    if (!done_) ec = error::connection_closed;
+}
+
+bool response_reader::keep_alive() const noexcept {
+    return done_ && parser_->p.get().keep_alive() && !parser_->p.need_eof();
+}
+
+http_response response_reader::take(error_code& ec) {
+    ec = {};
+    http_response response;
+    auto& msg = parser_->p.get();
+    response.status = msg.result_int();
+    if (response.status < 200 || response.status > 299) {  // what only an api_error needs
+        response.reason = std::string(msg.reason());
+        if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
+        for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    auto encoding = msg.find(http::field::content_encoding);
+    if (encoding == msg.end() || boost::beast::iequals(encoding->value(), "identity")) {
+        response.body = std::move(msg.body());
+    } else if (boost::beast::iequals(encoding->value(), "gzip")) {
+        ec = gunzip(msg.body(), response.body, limits_.max_body);
+    } else {
+        ec = error::malformed_response;  // an encoding we never offered to read
+    }
+    return response;
+}
+
+}  // namespace stencila::hub::detail

@@ -1,0 +1,69 @@
+// The HTTP/1.1 codec, without I/O: the bytes of a request, and a response read from bytes.
+// The connection only moves bytes between these and its socket, so every framing rule (lengths,
+// chunks, close-delimited bodies, interim answers, limits, gzip) is tested on byte strings.
+#pragma once
+
+#include "detail/http_message.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace stencila::hub::detail {
+
+/// Writes the head of `request` into `out` (replacing what it held): the request line, the
+/// client's fixed fields ("Host", "User-Agent", "Accept"), `Accept-Encoding: gzip` when asked,
+/// `Authorization: <authorization>` when the request is authorized and one is given, and the
+/// body's type and length. The body itself follows the head unchanged.
+void write_request_head(std::string& out, const http_request& request, std::string_view fixed_fields,
+                        std::string_view authorization);
+
+/// Limits of a response.
+struct response_limits {
+    std::size_t max_body = 8u << 20;    ///< past it: `error::body_too_large` (also after inflating)
+    std::size_t max_header = 64u << 10; ///< past it: `error::header_too_large`
+};
+
+/// Reads one response from the bytes a connection receives. Interim answers (1xx but 101) are
+/// skipped, as RFC 9110 §15.2 asks; a 101 nobody asked for is malformed. The body may come with
+/// a Content-Length, chunked (extensions and trailers allowed), or delimited by the close of the
+/// connection (`feed_eof`). Errors are `hub::error` codes: `malformed_response`,
+/// `body_too_large`, `header_too_large`, `connection_closed` (the peer closed before the end).
+class response_reader {
+public:
+    explicit response_reader(response_limits limits);
+    ~response_reader();
+    response_reader(const response_reader&) = delete;
+    response_reader& operator=(const response_reader&) = delete;
+
+    /// Takes what it can of `bytes`; returns how many it used. The rest must be given again,
+    /// with more after it. Sets `ec` on a malformed or oversized answer.
+    std::size_t feed(boost::asio::const_buffer bytes, boost::system::error_code& ec);
+    /// The peer closed the connection cleanly: ends a close-delimited body, else `connection_closed`.
+    void feed_eof(boost::system::error_code& ec);
+
+    /// A whole final response has been read.
+    [[nodiscard]] bool done() const noexcept { return done_; }
+    /// Some byte of an answer (interim ones included) has arrived.
+    [[nodiscard]] bool got_some() const noexcept { return got_some_; }
+    /// The connection may carry another request after this response.
+    [[nodiscard]] bool keep_alive() const noexcept;
+    /// Moves the response out (once `done()`): status, body (inflated), and for answers other than
+    /// 2xx the reason, content type and every header. Sets `ec` when a gzip body does not inflate.
+    http_response take(boost::system::error_code& ec);
+
+private:
+    struct parser;
+    void restart();
+    response_limits limits_;
+    std::unique_ptr<parser> parser_;
+    unsigned interim_ = 0;
+    bool done_ = false;
+    bool got_some_ = false;
+};
+
+}  // namespace stencila::hub::detail
