@@ -54,6 +54,8 @@ po::options_description command_description(const std::string& command, invocati
             ("offset", po::value<std::int64_t>()->value_name("N"), "skip the first N tokens")
             ("all", "list every token, walking all the pages")
             ("page-size", po::value<std::int64_t>()->value_name("N"), "with --all: tokens per request (default 100)")
+            ("all-timeout", po::value<double>()->value_name("SECONDS"),
+             "with --all: give up on the whole listing after this long (default 600)")
             ("json", "print JSON instead of a table");
     } else if (command == "read") {
         d.add_options()("json", "print JSON instead of text");
@@ -108,6 +110,12 @@ void parse_command(invocation& inv, const std::vector<std::string>& rest) {
         if (vm.count("page-size")) l->page_size = checked(vm, "page-size", 1, command);
         if (l->all && l->limit) throw usage_error(command, "--all lists every token: leave out --limit");
         if (!l->all && vm.count("page-size")) throw usage_error(command, "--page-size goes with --all");
+        if (vm.count("all-timeout")) {
+            if (!l->all) throw usage_error(command, "--all-timeout goes with --all");
+            double t = vm["all-timeout"].as<double>();
+            if (!(t > 0) || t > 7 * 86400) throw usage_error(command, "--all-timeout must be between 0 and 604800 seconds");
+            l->all_timeout_seconds = t;
+        }
     } else {
         std::vector<std::string> tokens;
         if (vm.count("token")) tokens = vm["token"].as<std::vector<std::string>>();
@@ -189,7 +197,8 @@ invocation parse_command_line(const std::vector<std::string>& argv, const std::s
 std::string usage_line(const std::string& command) {
     if (command == "login") return "usage: hub-tokens login (--username NAME | --openid JWT|-) [global options]";
     if (command == "list")
-        return "usage: hub-tokens list [--limit N] [--offset N] [--all [--page-size N]] [--json] [global options]";
+        return "usage: hub-tokens list [--limit N] [--offset N] [--all [--page-size N] [--all-timeout SECONDS]] [--json] "
+               "[global options]";
     if (command == "read") return "usage: hub-tokens read TOKEN|- [--json] [global options]";
     if (command == "delete") return "usage: hub-tokens delete TOKEN|- [global options]";
     return "usage: hub-tokens [global options] COMMAND [options]   (COMMAND: login, list, read, delete)";

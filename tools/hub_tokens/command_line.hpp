@@ -40,6 +40,7 @@ struct list_args {
     std::optional<std::int64_t> offset{};
     bool all = false;
     std::int64_t page_size = 100;  ///< for --all
+    double all_timeout_seconds = 600;  ///< for --all: the whole walk ends by then
     bool json = false;
 };
 

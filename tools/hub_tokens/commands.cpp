@@ -72,6 +72,7 @@ asio::awaitable<void> list_all(hub::client client, list_args args) {
     paging.offset = args.offset.value_or(0);
     paging.prefetch = 2;
     paging.concurrency = 4;  // pages by offset, over the pool, yielded in order
+    paging.deadline = std::chrono::milliseconds{static_cast<std::int64_t>(args.all_timeout_seconds * 1000.0 + 0.5)};
     auto pages = client.tokens().pages(paging);
 
     std::vector<hub::token> tokens;

@@ -1,0 +1,237 @@
+// The codec on byte strings: the request head it writes, and the response it reads however the
+// bytes are framed and however they are cut into reads.
+#include "detail/codec.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace hub = stencila::hub;
+namespace detail = stencila::hub::detail;
+using boost::system::error_code;
+
+namespace {
+
+const std::string fixed = "Host: hub.example.org\r\nUser-Agent: t/1\r\nAccept: application/json\r\n";
+const std::string json = R"({"user":1,"id":"3f0c9a1b","created":"2026-12-01T08:32:13Z","expiry":null})";
+
+struct read_result {
+    error_code error;
+    bool done = false;
+    bool keep_alive = false;
+    detail::http_response response;
+    std::size_t left = 0;  // bytes after the response
+};
+
+// Feeds `bytes` in reads of the given sizes (the last one repeats), then the end of stream when
+// `eof`, as a connection would.
+read_result read(std::string bytes, std::vector<std::size_t> cuts = {1u << 20}, bool eof = false,
+                 detail::response_limits limits = {}) {
+    detail::response_reader r(limits);
+    read_result out;
+    std::string buffer;
+    std::size_t pos = 0, k = 0;
+    for (;;) {
+        if (!buffer.empty()) {
+            auto used = r.feed(boost::asio::buffer(buffer), out.error);
+            buffer.erase(0, used);
+            if (out.error) return out;
+            if (r.done()) break;
+        }
+        if (pos == bytes.size()) {
+            if (!eof) return out;  // waits for more
+            r.feed_eof(out.error);
+            if (out.error) return out;
+            break;
+        }
+        auto n = std::min(cuts[std::min(k++, cuts.size() - 1)], bytes.size() - pos);
+        buffer.append(bytes, pos, n);
+        pos += n;
+    }
+    out.done = r.done();
+    out.keep_alive = r.keep_alive();
+    out.left = buffer.size() + (bytes.size() - pos);
+    out.response = r.take(out.error);
+    return out;
+}
+
+std::string with_length(const std::string& head, const std::string& body) {
+    return head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(codec)
+
+BOOST_AUTO_TEST_CASE(request_head_carries_the_fixed_fields_authorization_and_body_length) {
+    std::string out = "old bytes";
+    detail::http_request post{detail::http_method::post, "/api/tokens/", "/tokens/", R"({"username":"sam"})", true};
+    detail::write_request_head(out, post, fixed, "Token k");
+    BOOST_TEST(out == "POST /api/tokens/ HTTP/1.1\r\n" + fixed +
+                          "Authorization: Token k\r\nContent-Type: application/json\r\nContent-Length: 18\r\n\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(request_head_sends_no_authorization_unless_the_request_asks_for_it) {
+    std::string out;
+    detail::http_request read{detail::http_method::get, "/api/tokens/x/", "/tokens/{token}/", {}, false, true};
+    detail::write_request_head(out, read, fixed, "Token k");
+    BOOST_TEST(out == "GET /api/tokens/x/ HTTP/1.1\r\n" + fixed + "Accept-Encoding: gzip\r\n\r\n");
+    detail::http_request list{detail::http_method::get, "/api/tokens/", "/tokens/", {}, true};
+    detail::write_request_head(out, list, fixed, "");  // authorized, but no key configured
+    BOOST_TEST(out == "GET /api/tokens/ HTTP/1.1\r\n" + fixed + "\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_post_still_says_its_length_and_a_delete_says_none) {
+    std::string out;
+    detail::write_request_head(out, {detail::http_method::post, "/t/", "/t/", {}, false}, fixed, "");
+    BOOST_TEST(out.find("Content-Length: 0\r\n") != std::string::npos);
+    detail::write_request_head(out, {detail::http_method::delete_, "/t/x/", "/t/", {}, false}, fixed, "");
+    BOOST_TEST(out == "DELETE /t/x/ HTTP/1.1\r\n" + fixed + "\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(the_same_answer_whatever_the_framing_and_however_the_bytes_are_cut) {
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+    std::string chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t i = 0; i < json.size(); i += 7) {
+        auto piece = json.substr(i, 7);
+        char size[8];
+        std::snprintf(size, sizeof size, "%zx", piece.size());
+        chunked += std::string(size) + (i == 0 ? ";name=value;x" : "") + "\r\n" + piece + "\r\n";
+    }
+    chunked += "0\r\nX-Trailer: done\r\n\r\n";
+    struct framing {
+        const char* name;
+        std::string bytes;
+        bool eof;
+    };
+    std::vector<framing> framings{{"content-length", with_length(head, json), false},
+                                  {"chunked with extensions and trailers", chunked, false},
+                                  {"close-delimited", head + "\r\n" + json, true}};
+    std::mt19937 rng(7);
+    for (const auto& f : framings) {
+        for (int trial = 0; trial < 50; ++trial) {
+            std::vector<std::size_t> cuts;
+            for (int i = 0; i < 40; ++i) cuts.push_back(1 + rng() % (trial % 5 == 0 ? 3 : 40));
+            BOOST_TEST_CONTEXT(f.name << ", trial " << trial) {
+                auto r = read(f.bytes, cuts, f.eof);
+                BOOST_REQUIRE(!r.error);
+                BOOST_REQUIRE(r.done);
+                BOOST_TEST(r.response.status == 200u);
+                BOOST_TEST(r.response.body == json);
+                BOOST_TEST(r.keep_alive == !f.eof);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(interim_answers_are_skipped_and_the_final_one_read) {
+    auto final_answer = with_length("HTTP/1.1 200 OK\r\n", json);
+    for (std::string interim : {"HTTP/1.1 100 Continue\r\n\r\n",
+                                "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n",
+                                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n"}) {
+        for (std::size_t cut : {1u, 5u, 1000u}) {
+            BOOST_TEST_CONTEXT(interim.substr(0, 24) << ", reads of " << cut) {
+                auto r = read(interim + final_answer, {cut});
+                BOOST_REQUIRE(!r.error);
+                BOOST_TEST(r.response.status == 200u);
+                BOOST_TEST(r.response.body == json);
+                BOOST_TEST(r.left == 0u);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_unasked_protocol_switch_or_endless_interim_answers_are_malformed) {
+    auto r = read("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n" + with_length("HTTP/1.1 200 OK\r\n", json));
+    BOOST_TEST((r.error == hub::error::malformed_response));
+    std::string many;
+    for (int i = 0; i < 100; ++i) many += "HTTP/1.1 100 Continue\r\n\r\n";
+    r = read(many + with_length("HTTP/1.1 200 OK\r\n", json));
+    BOOST_TEST((r.error == hub::error::malformed_response));
+}
+
+BOOST_AUTO_TEST_CASE(a_body_cut_short_is_connection_closed_not_a_shorter_body) {
+    auto whole = with_length("HTTP/1.1 200 OK\r\n", json);
+    auto r = read(whole.substr(0, whole.size() - 5), {1u << 20}, true);
+    BOOST_TEST((r.error == hub::error::connection_closed));
+    r = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789", {1u << 20}, true);
+    BOOST_TEST((r.error == hub::error::connection_closed));
+    r = read("", {1}, true);  // closed before any byte
+    BOOST_TEST((r.error == hub::error::connection_closed));
+    r = read("HTTP/1.1 200 O", {1}, true);  // in the status line
+    BOOST_TEST((r.error == hub::error::connection_closed));
+}
+
+BOOST_AUTO_TEST_CASE(a_whole_response_waits_for_no_more_bytes_and_leaves_what_follows) {
+    auto r = read(with_length("HTTP/1.1 200 OK\r\n", json) + "HTTP/1.1 200 OK\r\n");
+    BOOST_REQUIRE(r.done);
+    BOOST_TEST(r.left == 17u);
+    auto partial = read(with_length("HTTP/1.1 200 OK\r\n", json).substr(0, 30));
+    BOOST_TEST(!partial.done);
+    BOOST_TEST(!partial.error);
+}
+
+BOOST_AUTO_TEST_CASE(framing_a_server_should_not_send_is_malformed) {
+    for (std::string bytes : {std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+                              std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                              std::string("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"),
+                              std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+                              std::string("SSH-2.0-OpenSSH_9.2\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
+                              std::string("HTTP/2 200\r\n\r\n")}) {
+        BOOST_TEST_CONTEXT(bytes.substr(0, 40)) {
+            auto r = read(bytes, {1u << 20}, true);
+            BOOST_TEST((r.error == hub::error::malformed_response), r.error.message());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_http_1_0_answer_is_read_and_its_connection_not_kept) {
+    auto r = read(with_length("HTTP/1.0 200 OK\r\n", json));
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.response.body == json);
+    BOOST_TEST(!r.keep_alive);
+    r = read(with_length("HTTP/1.1 200 OK\r\nConnection: close\r\n", json));
+    BOOST_TEST(!r.keep_alive);
+}
+
+BOOST_AUTO_TEST_CASE(limits_hold_for_declared_and_undeclared_lengths) {
+    detail::response_limits small{100, 200};
+    auto r = read(with_length("HTTP/1.1 200 OK\r\n", std::string(101, 'x')), {1u << 20}, false, small);
+    BOOST_TEST((r.error == hub::error::body_too_large));
+    std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 20; ++i) chunked += "a\r\n0123456789\r\n";
+    r = read(chunked, {7}, false, small);
+    BOOST_TEST((r.error == hub::error::body_too_large));
+    r = read("HTTP/1.1 200 OK\r\n\r\n" + std::string(150, 'x'), {1u << 20}, true, small);  // close-delimited
+    BOOST_TEST((r.error == hub::error::body_too_large));
+    r = read("HTTP/1.1 200 OK\r\nX-Big: " + std::string(300, 'h') + "\r\n\r\n", {1u << 20}, false, small);
+    BOOST_TEST((r.error == hub::error::header_too_large));
+}
+
+BOOST_AUTO_TEST_CASE(error_answers_keep_reason_type_and_headers_success_answers_only_the_body) {
+    auto r = read(with_length("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Type: application/json\r\n",
+                              R"({"message":"down"})"));
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.response.status == 503u);
+    BOOST_TEST(r.response.reason == "Service Unavailable");
+    BOOST_TEST(r.response.content_type == "application/json");
+    BOOST_TEST(r.response.headers.size() == 3u);
+    r = read(with_length("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n", json));
+    BOOST_TEST(r.response.headers.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_encoding_never_offered_is_malformed_and_identity_is_plain) {
+    auto r = read(with_length("HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n", "\x1b\x03"));
+    BOOST_TEST((r.error == hub::error::malformed_response));
+    r = read(with_length("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n", json));
+    BOOST_TEST(!r.error);
+    BOOST_TEST(r.response.body == json);
+    r = read(with_length("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n", "not gzip"));
+    BOOST_TEST((r.error == hub::error::malformed_response));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
