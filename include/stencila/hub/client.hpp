@@ -1,6 +1,7 @@
 // `client` and `tokens_api`: the four token calls as C++20 coroutines.
 //
-//     hub::client hub{co_await asio::this_coro::executor, {.base_url = "https://hub.example.org/api"}};
+//     auto executor = co_await asio::this_coro::executor;  // named first: see the compiler notes in README.md
+//     hub::client hub{executor, {.base_url = url, .api_key = key}};
 //     auto created = co_await hub.tokens().create(hub::password_credentials{"sam", "secret"});
 //     auto page    = co_await hub.tokens().list(10, 0);
 //     auto fresh   = co_await hub.tokens().read(created.token);
