@@ -30,4 +30,7 @@ struct child_options {
 
 [[nodiscard]] child_result run_child(const std::string& program, const child_options& options);
 
+/// The lines of `text` (a child's output), without their line endings.
+[[nodiscard]] std::vector<std::string> lines_of(const std::string& text);
+
 }  // namespace test

@@ -75,19 +75,6 @@ struct cli_fixture {
     int user_id = 0;
 };
 
-/// The lines of `text`, without their line endings.
-inline std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::string::size_type start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
 /// Boost.Test prints these on failure: what the child said helps more than the exit code alone.
 inline std::string describe(const child_result& r) {
     return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
