@@ -84,6 +84,9 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
         bytes += n;
         if (ec == http::error::need_more) {
             ec = {};
+            // What the parser cannot take yet is a head, a chunk line or trailers still coming:
+            // none may grow past the header limit (an endless chunk extension would otherwise).
+            if (bytes.size() > limits_.max_header) ec = error::header_too_large;
             break;
         }
         if (ec) {

@@ -285,7 +285,6 @@ asio::awaitable<io_result> connection::exchange(const http_request& request, htt
                           : co_await run_exchange(*plain_, request, response);
     if (result) co_return result;
     healthy_ = true;
-    answered_ = clock::now();
     if (secure_ && sessions_ && !remembered_) {
         sessions_->remember(secure_->native_handle());  // TLS 1.3 tickets come with the first answer
         remembered_ = true;
@@ -296,11 +295,8 @@ asio::awaitable<io_result> connection::exchange(const http_request& request, htt
 bool connection::usable() {
     auto& sock = tcp().socket();
     if (!sock.is_open() || buffer_.size() != 0) return false;
-    // Answered within the last 100 ms: not worth a syscall per call on a busy client. A server
-    // that closed it that soon without saying `Connection: close` is caught by the
-    // stale-connection retry (reads, lists, deletes); keep-alive timeouts are seconds, and a
-    // connection idle that long is still asked.
-    if (clock::now() - answered_ < std::chrono::milliseconds(100)) return true;
+    // Asked every time, however recent the last answer: bytes that arrived since (a late 408, a
+    // second answer nobody asked for) would otherwise be read as the next call's answer.
     char byte;
     ssize_t n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);

@@ -1,6 +1,7 @@
 #include <stencila/hub/error.hpp>
 
 #include "detail/error_envelope.hpp"
+#include "detail/redact.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -127,7 +128,7 @@ bool read_envelope(std::string_view body, api_error::details& d) {
 
 }  // namespace
 
-api_error make_api_error(http_response&& r) {
+api_error make_api_error(http_response&& r, std::span<const std::string_view> secrets) {
     api_error::details d;
     d.status = r.status;
     d.reason = std::move(r.reason);
@@ -153,6 +154,14 @@ api_error make_api_error(http_response&& r) {
     d.body_truncated = r.body.size() > kept_body;
     if (d.body_truncated) r.body.resize(kept_body);
     d.body = std::move(r.body);
+    if (!secrets.empty()) {
+        for (auto* text : {&d.reason, &d.message, &d.body}) redact(*text, secrets);
+        for (auto& e : d.errors) {
+            if (e.field) redact(*e.field, secrets);
+            redact(e.message, secrets);
+        }
+        for (auto& h : d.headers) redact(h.second, secrets);
+    }
     return api_error(std::move(d));
 }
 

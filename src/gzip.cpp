@@ -29,6 +29,8 @@ boost::system::error_code gunzip(std::string_view in, std::string& out, std::siz
         out.resize(before + chunk - z.avail_out);
         if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // input ended before the stream did
         if (rc == Z_BUF_ERROR) rc = Z_OK;
+        // A gzip file may hold several members one after the other (RFC 1952 §2.2): go on.
+        if (rc == Z_STREAM_END && z.avail_in > 0 && inflateReset(&z) == Z_OK) rc = Z_OK;
     }
     inflateEnd(&z);
     if (out.size() > limit) {

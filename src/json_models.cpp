@@ -108,6 +108,9 @@ public:
         }
         cur_ = depth_ == 3 ? item_key(k) : root_key(shape_, k);
         text_.clear();
+        // A key given twice: parsers disagree on which value counts (RFC 8259 §4), so neither does.
+        if (cur_ != key::other && ((depth_ == 3 ? seen_item_ : seen_root_) & bit(cur_)))
+            fail(std::string(key_name(cur_)) + ": given twice");
         return true;
     }
 
@@ -165,9 +168,9 @@ public:
             case key::first_snake: first_snake_.set({}); break;
             case key::last_camel: last_.set({}); break;
             case key::last_snake: last_snake_.set({}); break;
-            default: on_scalar();
+            default: on_scalar(); return true;
         }
-        cur_ = key::other;
+        mark(cur_);
         return true;
     }
 
@@ -250,6 +253,13 @@ private:
             case key::expiry: return "expiry";
             case key::token: return "token";
             case key::username: return "username";
+            case key::count: return "count";
+            case key::results: return "results";
+            case key::user: return "user";
+            case key::first_camel: return "firstName";
+            case key::first_snake: return "first_name";
+            case key::last_camel: return "lastName";
+            case key::last_snake: return "last_name";
             default: return "?";
         }
     }

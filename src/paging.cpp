@@ -220,7 +220,7 @@ asio::awaitable<void> remove_worker(detail::state_ptr s, std::shared_ptr<removal
     for (std::size_t i; (i = batch->next.fetch_add(1)) < batch->tokens.size();) {
         auto& result = batch->results[i];
         try {
-            co_await detail::remove_token(s, detail::checked_token_target(*s, batch->tokens[i]));
+            co_await detail::remove_token(s, detail::checked_token_target(*s, batch->tokens[i]), batch->tokens[i]);
             result.what = remove_result::outcome::removed;
         } catch (const api_error& e) {
             result.what = e.status() == 404 ? remove_result::outcome::not_found : remove_result::outcome::failed;

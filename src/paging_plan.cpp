@@ -77,6 +77,7 @@ void paging_plan::fail_at(std::int64_t offset, std::exception_ptr error) {
 }
 
 void paging_plan::note_count(const token_page& page, std::int64_t offset) {
+    total_ = std::min(total_.value_or(INT64_MAX), page.count);
     if (!count_) {
         count_ = page.count;
         end_ = opts_.max_items ? std::min(page.count, sat_add(opts_.offset, *opts_.max_items)) : page.count;
@@ -131,6 +132,12 @@ void paging_plan::on_page(std::uint64_t id, token_page page) {
                                             at(f.offset) + " has " + std::to_string(received) +
                                                 " items, yet `count` is " + std::to_string(page.count)));
     if (received > 0 && !link_agrees(page, f.offset, received)) return;
+    if (first && received > 0) {
+        first_id_ = page.results.front().id;
+    } else if (received > 0 && page.count == *count_ && first_id_ && page.results.front().id == *first_id_) {
+        return fail_at(f.offset, walk_error(error::inconsistent_page, at(f.offset) + " starts with the first page's "
+                                                                                    "first item again: is `offset` ignored?"));
+    }
 
     const auto mine_end = std::min(f.planned_end, end());  // this fetch's items end there at most
     const auto usable = std::clamp<std::int64_t>(mine_end - f.offset, 0, received);

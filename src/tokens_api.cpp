@@ -10,6 +10,8 @@
 
 #include <boost/system/system_error.hpp>
 
+#include <array>
+
 namespace stencila::hub {
 namespace asio = boost::asio;
 using detail::http_method;
@@ -26,16 +28,16 @@ constexpr std::string_view detail_route = "/tokens/{token}/";
     throw detail::failure(make_error_code(e), what);
 }
 
-// Non-2xx answers become `api_error`s.
-http_response&& expect_success(http_response&& r) {
-    if (r.status < 200 || r.status > 299) throw detail::make_api_error(std::move(r));
+// Non-2xx answers become `api_error`s, without the request's secrets should the server echo them.
+http_response&& expect_success(const http_request& req, http_response&& r) {
+    if (r.status < 200 || r.status > 299) throw detail::make_api_error(std::move(r), req.secrets);
     return std::move(r);
 }
 
 // The model in a success answer; a body that is not one says which call, which host and what.
 template <class Parse>
 auto parse_answer(const state_ptr& s, const http_request& req, http_response&& r, Parse parse) {
-    auto&& ok = expect_success(std::move(r));
+    auto&& ok = expect_success(req, std::move(r));
     try {
         return parse(ok.body);
     } catch (const detail::failure& e) {
@@ -48,16 +50,20 @@ auto parse_answer(const state_ptr& s, const http_request& req, http_response&& r
 
 // The coroutines take the state by value: an operation keeps it alive, whatever happens to the
 // `tokens_api` or `client` it was started from.
-asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool authorize) {
+asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool authorize, secret credential) {
+    const std::array<std::string_view, 2> secrets{credential.reveal(), s->opts.api_key.reveal()};
     http_request req{http_method::post, detail::tokens_target(s->base, {}, {}), collection_route, std::move(body), authorize};
+    req.secrets = secrets;
     http_response r;
     co_await s->http->exchange(req, r);
     co_return parse_answer(s, req, std::move(r), detail::parse_created_token);
 }
 
 
-asio::awaitable<token> do_read(state_ptr s, std::string target) {
+asio::awaitable<token> do_read(state_ptr s, std::string target, secret token) {
+    const std::array<std::string_view, 1> secrets{token.reveal()};
     http_request req{http_method::get, std::move(target), detail_route, {}, false};
+    req.secrets = secrets;
     http_response r;
     co_await s->http->exchange(req, r);
     co_return parse_answer(s, req, std::move(r), detail::parse_token);
@@ -74,17 +80,21 @@ std::string checked_token_target(const client_state& s, const secret& token) {
 }
 
 asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip) {
+    const std::array<std::string_view, 1> secrets{s->opts.api_key.reveal()};
     http_request req{http_method::get, std::move(target), collection_route, {}, true, gzip};
+    req.secrets = secrets;
     http_response r;
     co_await s->http->exchange(req, r);
     co_return parse_answer(s, req, std::move(r), parse_token_page);
 }
 
-asio::awaitable<void> remove_token(state_ptr s, std::string target) {
+asio::awaitable<void> remove_token(state_ptr s, std::string target, secret token) {
+    const std::array<std::string_view, 1> secrets{token.reveal()};
     http_request req{http_method::delete_, std::move(target), detail_route, {}, false};
+    req.secrets = secrets;
     http_response r;
     co_await s->http->exchange(req, r);
-    expect_success(std::move(r));
+    expect_success(req, std::move(r));
 }
 
 }  // namespace detail
@@ -92,18 +102,20 @@ asio::awaitable<void> remove_token(state_ptr s, std::string target) {
 asio::awaitable<created_token> tokens_api::create(password_credentials c) const {
     if (c.username.empty() || c.password.empty())
         reject(error::invalid_argument, "create: username and password must both be given");
-    return do_create(state_, detail::create_body(c), false);
+    auto body = detail::create_body(c);
+    return do_create(state_, std::move(body), false, std::move(c.password));
 }
 
 asio::awaitable<created_token> tokens_api::create(openid_credentials c) const {
     if (c.jwt.empty()) reject(error::invalid_argument, "create: the OpenID token is empty");
-    return do_create(state_, detail::create_body(c), false);
+    auto body = detail::create_body(c);
+    return do_create(state_, std::move(body), false, std::move(c.jwt));
 }
 
 asio::awaitable<created_token> tokens_api::create() const {
     if (state_->opts.api_key.empty())
         reject(error::invalid_argument, "create: no credentials given and no options::api_key configured");
-    return do_create(state_, "{}", true);
+    return do_create(state_, "{}", true, {});
 }
 
 asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) const {
@@ -113,11 +125,13 @@ asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, 
 }
 
 asio::awaitable<token> tokens_api::read(secret token) const {
-    return do_read(state_, detail::checked_token_target(*state_, token));
+    auto target = detail::checked_token_target(*state_, token);
+    return do_read(state_, std::move(target), std::move(token));
 }
 
 asio::awaitable<void> tokens_api::remove(secret token) const {
-    return detail::remove_token(state_, detail::checked_token_target(*state_, token));
+    auto target = detail::checked_token_target(*state_, token);
+    return detail::remove_token(state_, std::move(target), std::move(token));
 }
 
 }  // namespace stencila::hub

@@ -41,7 +41,9 @@ public:
     response_reader& operator=(const response_reader&) = delete;
 
     /// Takes what it can of `bytes`; returns how many it used. The rest must be given again,
-    /// with more after it. Sets `ec` on a malformed or oversized answer.
+    /// with more after it. Sets `ec` on a malformed or oversized answer, and with
+    /// `header_too_large` when more than `max_header` bytes wait for a line to end (a head, a
+    /// chunk's size line, trailers).
     std::size_t feed(boost::asio::const_buffer bytes, boost::system::error_code& ec);
     /// The peer closed the connection cleanly: ends a close-delimited body, else `connection_closed`.
     void feed_eof(boost::system::error_code& ec);

@@ -83,8 +83,8 @@ public:
     boost::asio::awaitable<io_result> exchange(const http_request& request, http_response& response,
                                                clock::time_point deadline);
 
-    /// Open, and the peer has neither closed it nor sent bytes nobody asked for (the socket is
-    /// asked only when the last answer is more than 100 ms old).
+    /// Open, and the peer has neither closed it nor sent bytes nobody asked for (a non-blocking
+    /// peek at the socket).
     [[nodiscard]] bool usable();
     /// The last response allows another request on this connection.
     [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }
@@ -123,7 +123,6 @@ private:
     std::string head_;  // the request head being written, reused
     unsigned proxy_status_ = 0;  // the proxy's answer to CONNECT when it refused
     bool resumed_ = false;
-    clock::time_point answered_{};  // when the last exchange completed
     bool healthy_ = false;     // the last exchange completed
     bool remembered_ = false;  // this connection's TLS session went to the cache
     bool keep_alive_ = false;

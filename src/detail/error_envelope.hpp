@@ -1,5 +1,6 @@
 // Turns a non-2xx answer into an `api_error`: reads the Hub's {"message","errors"} envelope, and
-// describes HTML, empty and other bodies clearly.
+// describes HTML, empty and other bodies clearly. The request's `secrets`, should the server echo
+// them, are redacted from everything the error holds.
 #pragma once
 
 #include "detail/http_message.hpp"
@@ -8,6 +9,6 @@
 
 namespace stencila::hub::detail {
 
-[[nodiscard]] api_error make_api_error(http_response&& response);
+[[nodiscard]] api_error make_api_error(http_response&& response, std::span<const std::string_view> secrets = {});
 
 }  // namespace stencila::hub::detail

@@ -2,6 +2,7 @@
 // stay light.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,9 @@ struct http_request {
     std::string body;          ///< JSON; empty = no body
     bool authorize = false;    ///< send `Authorization: <prefix> <api_key>`
     bool accept_gzip = false;  ///< send `Accept-Encoding: gzip`; a gzip body is inflated
+    /// What the request carries that must never come back in a message (the token in the path,
+    /// the posted password, the API key): redacted from any error answer. Views into the caller's.
+    std::span<const std::string_view> secrets{};
     /// Safe to send twice: the transport may retry it after a stale connection failed.
     [[nodiscard]] bool idempotent() const noexcept { return method != http_method::post; }
 };

@@ -15,8 +15,10 @@
 // - Concurrent mode: once `count` is known, pages are asked for by offset, several at once. A
 //   page with fewer items than asked (a server that caps its page size) leaves a gap, which is
 //   asked for again; later pages are asked for at the size the server actually serves. A page's
-//   `next` link, when it has one, must name the offset where its items end (a server that ignores
-//   `offset` is caught so).
+//   `next` link, when it has one, must name the offset where its items end.
+// - A page holding more items than its offset and `count` leave room for, or a later page that
+//   starts with the first page's first item again, is `inconsistent_page`: a server (or a cache in
+//   front of it) that ignores `offset` is caught, not read as more items.
 // - Either way, an empty page or `next: null` before `end` is `incomplete_listing` there: a
 //   `count` the server does not back with items never makes an endless or a silently short walk.
 // - At most `prefetch + concurrency` pages are held (in flight or landed, not yet taken).
@@ -78,8 +80,9 @@ public:
     [[nodiscard]] std::size_t held() const noexcept;
     /// Offset of the first item not yet taken: where a new walk would resume.
     [[nodiscard]] std::int64_t resume_offset() const noexcept { return frontier_; }
-    /// The first page's `count`, once it has landed.
-    [[nodiscard]] std::optional<std::int64_t> count() const noexcept { return count_; }
+    /// The listing's total, once the first page has landed: its `count`, or a smaller one a later
+    /// page gave (tokens deleted meanwhile), which the walk then ends at.
+    [[nodiscard]] std::optional<std::int64_t> count() const noexcept { return total_; }
     /// `count` differed between pages (only noticed when the policy is not `ignore`).
     [[nodiscard]] bool listing_changed() const noexcept { return changed_; }
     /// Log lines about what the plan did (a page size re-planned, the listing changed); cleared.
@@ -114,7 +117,8 @@ private:
     std::map<std::int64_t, chunk> ready_;  // by offset: landed, not yet taken
 
     std::int64_t frontier_;                // the next offset to yield
-    std::optional<std::int64_t> count_;
+    std::optional<std::int64_t> count_;  // the first page's
+    std::optional<std::int64_t> total_;  // the smallest seen
     std::optional<std::int64_t> end_;
     std::int64_t stride_;                  // page size asked for (shrinks to what the server serves)
     bool first_sent_ = false;
@@ -130,6 +134,7 @@ private:
     bool over_ = false;
     bool changed_ = false;
     std::int64_t error_at_ = INT64_MAX;  // an error is placed there: nothing is asked for past it
+    std::optional<std::string> first_id_;  // of the first page's first item: a later page starting with it is caught
     std::vector<std::string> notes_;
 };
 

@@ -22,7 +22,7 @@ boost::asio::awaitable<token_page> list_page(state_ptr s, std::string target, bo
 /// `error::empty_token` (before any I/O).
 std::string checked_token_target(const client_state& s, const secret& token);
 
-/// DELETE of one token; `target` as built by `checked_token_target`.
-boost::asio::awaitable<void> remove_token(state_ptr s, std::string target);
+/// DELETE of one token; `target` as built by `checked_token_target` from `token`.
+boost::asio::awaitable<void> remove_token(state_ptr s, std::string target, secret token);
 
 }  // namespace stencila::hub::detail

@@ -212,6 +212,17 @@ BOOST_AUTO_TEST_CASE(limits_hold_for_declared_and_undeclared_lengths) {
     BOOST_TEST((r.error == hub::error::header_too_large));
 }
 
+BOOST_AUTO_TEST_CASE(chunk_lines_and_trailers_that_never_end_stop_at_the_header_limit) {
+    detail::response_limits small{1000, 200};
+    auto head = std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    auto r = read(head + "5;" + std::string(5000, 'e'), {64}, false, small);  // an endless chunk extension
+    BOOST_TEST((r.error == hub::error::header_too_large));
+    std::string trailers = head + "0\r\n";
+    for (int i = 0; i < 500; ++i) trailers += "X-T" + std::to_string(i) + ": v\r\n";
+    r = read(trailers, {64}, false, small);
+    BOOST_TEST((r.error == hub::error::header_too_large));
+}
+
 BOOST_AUTO_TEST_CASE(error_answers_keep_reason_type_and_headers_success_answers_only_the_body) {
     auto r = read(with_length("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Type: application/json\r\n",
                               R"({"message":"down"})"));

@@ -44,6 +44,7 @@ struct behaviour {
     double foreign_p = 0;           // `next` on another origin
     std::int64_t phantom = 0;       // `count` says this many more than it holds
     bool ignore_offset = false;     // always answers from offset 0
+    bool hide_ignored_offset = false;  // ...with links and nothing else as if it did not (a cache keyed on the path)
     bool next_past_count = false;   // pages at or past `count` still carry a `next`
     double mutate_p = 0;            // before answering, a token is created or deleted
     double fail_p = 0;              // the fetch fails in transport
@@ -57,7 +58,7 @@ struct behaviour {
 std::ostream& operator<<(std::ostream& os, const behaviour& b) {
     os << "cap " << b.cap << ", short " << b.short_p << ", drf_short " << b.drf_short_p << ", more " << b.more_p
        << ", stay " << b.stay_p << ", skip " << b.skip_p << ", back " << b.back_p << ", null " << b.null_p
-       << ", foreign " << b.foreign_p << ", phantom " << b.phantom << ", ignore_offset " << b.ignore_offset
+       << ", foreign " << b.foreign_p << ", phantom " << b.phantom << ", ignore_offset " << b.ignore_offset << (b.hide_ignored_offset ? " (hidden)" : "")
        << ", next_past_count " << b.next_past_count << ", mutate " << b.mutate_p << ", fail " << b.fail_p;
     return os;
 }
@@ -98,6 +99,7 @@ public:
         auto offset = query_value(target, "offset", 0);
         if (limit <= 0) limit = 50;
         if (offset < 0) offset = 0;
+        const auto asked = offset;
         if (b_.ignore_offset) offset = 0;
         if (chance(b_.mutate_p)) mutate();
 
@@ -122,6 +124,7 @@ public:
             t.user = offset + i;
             page.results.push_back(std::move(t));
         }
+        if (b_.hide_ignored_offset) link_at += asked - offset;
         bool more = link_at < page.count || (b_.next_past_count && offset >= page.count);
         if (more) {
             std::string host = origin;
@@ -192,7 +195,11 @@ walk_case generate(std::mt19937_64& rng) {
         case 4: b.null_p = 0.2; break;
         case 5: b.foreign_p = 0.2; break;
         case 6: b.phantom = pick(1, 20); break;
-        case 7: b.ignore_offset = true; break;
+        case 7:
+            b.ignore_offset = true;
+            b.hide_ignored_offset = coin(2);
+            if (b.hide_ignored_offset) c.opts.offset = 0;  // from elsewhere, nothing could tell its first page is wrong
+            break;
         case 8: b.next_past_count = true; b.phantom = coin(2) ? pick(1, 3) : 0; break;
         case 9: b.mutate_p = 0.2; break;
         default: b.fail_p = 0.1; break;

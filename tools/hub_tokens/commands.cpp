@@ -79,7 +79,7 @@ asio::awaitable<void> list_all(hub::client client, list_args args) {
     std::int64_t count = 0;
     progress_line progress;
     while (auto page = co_await pages.next()) {
-        count = page->count;
+        count = pages.count().value_or(page->count);  // what the walk goes by (smaller if tokens went meanwhile)
         tokens.insert(tokens.end(), std::make_move_iterator(page->results.begin()),
                       std::make_move_iterator(page->results.end()));
         progress.update(static_cast<std::int64_t>(tokens.size()), std::max<std::int64_t>(count - paging.offset, 0));

@@ -1,6 +1,7 @@
 #include "exit_status.hpp"
 
 #include "command_line.hpp"
+#include "terminal.hpp"
 
 #include <stencila/hub/error.hpp>
 
@@ -14,11 +15,12 @@ namespace hub = stencila::hub;
 
 namespace {
 
+// One line, whatever the server put in it: line breaks become spaces, other controls are escaped.
 std::string one_line(std::string s) {
     for (auto& c : s)
         if (c == '\n' || c == '\r') c = ' ';
     while (!s.empty() && s.back() == ' ') s.pop_back();
-    return s;
+    return printable(s);
 }
 
 // The library's texts read "<context>: <message>[: <detail>]" already. A plain Boost

@@ -11,6 +11,10 @@ namespace hub_tokens {
 
 [[nodiscard]] bool is_terminal(int fd) noexcept;
 
+/// Text that came from a server, safe to print: control characters (C0, DEL, C1), which could
+/// move the cursor, clear the screen or set a window title, are shown as `\xNN` instead.
+[[nodiscard]] std::string printable(std::string_view text);
+
 /// Reads one line from standard input, without its line ending. When standard input is a
 /// terminal, `prompt` goes to standard error first and echo is off while the user types (and is
 /// restored even if a signal ends the program). Nothing at end of input: nothing.

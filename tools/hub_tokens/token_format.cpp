@@ -1,5 +1,7 @@
 #include "token_format.hpp"
 
+#include "terminal.hpp"
+
 #include <stencila/hub/datetime.hpp>
 
 #include <boost/json/array.hpp>
@@ -25,7 +27,7 @@ std::string format_table(const std::vector<hub::token>& tokens) {
     rows.reserve(tokens.size() + 1);
     rows.push_back({"ID", "USER", "CREATED", "EXPIRY"});
     for (const auto& t : tokens)
-        rows.push_back({t.id, std::to_string(t.user), table_time(t.created), t.expiry ? table_time(*t.expiry) : "-"});
+        rows.push_back({printable(t.id), std::to_string(t.user), table_time(t.created), t.expiry ? table_time(*t.expiry) : "-"});
 
     std::array<std::size_t, 4> width{};
     for (const auto& r : rows)
@@ -44,7 +46,7 @@ std::string format_table(const std::vector<hub::token>& tokens) {
 
 std::string format_details(const hub::token& t) {
     std::ostringstream out;
-    out << "id       " << t.id << '\n'
+    out << "id       " << printable(t.id) << '\n'
         << "user     " << t.user << '\n'
         << "created  " << hub::format_datetime(t.created) << '\n'
         << "expiry   " << (t.expiry ? hub::format_datetime(*t.expiry) : std::string("-")) << '\n';

@@ -81,7 +81,8 @@ public:
     [[nodiscard]] std::int64_t offset() const noexcept;
     /// `count` changed during the walk (reported when `listing_changed` is not `ignore`).
     [[nodiscard]] bool listing_changed() const noexcept;
-    /// The listing's total (`count` of the first page), once that page has landed: for progress.
+    /// The listing's total once the first page has landed (its `count`, or a smaller `count` a
+    /// later page gave, which the walk then ends at): for progress.
     [[nodiscard]] std::optional<std::int64_t> count() const noexcept;
 
 private:
