@@ -44,7 +44,7 @@ asio::awaitable<void> co_main(example_settings s) {
     // Error codes with details: a bad login, through as_tuple.
     hub::diagnostics diag;
     hub::password_credentials wrong{s.username, "not the password"};
-    auto [ec, created] = co_await tokens.create(wrong, asio::as_tuple(asio::use_awaitable), &diag);
+    auto [ec, created] = co_await tokens.create(wrong, diag, asio::as_tuple(asio::use_awaitable));
     std::cout << "as_tuple: HTTP " << ec.value() << ": " << (diag.http_error ? diag.http_error->message() : "") << "\n";
 
     co_await thread_done.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -22,11 +22,12 @@ client::client(boost::asio::any_io_executor executor, options opts) {
     check_header_value(opts.api_key.reveal(), "api_key");
     check_header_value(opts.api_key_prefix, "api_key_prefix");
     auto base = detail::parse_base_url(opts.base_url);
-    auto http = detail::make_beast_transport(executor, opts, base);
+    auto http = detail::make_transport(executor, opts, base);
     state_ = std::make_shared<detail::client_state>(std::move(executor), std::move(opts), std::move(base), std::move(http));
 }
 
 pool_stats client::stats() const { return state_->http->stats(); }
+hub::call_stats client::call_stats() const { return state_->http->call_stats(); }
 const options& client::config() const { return state_->opts; }
 const boost::asio::any_io_executor& client::get_executor() const { return state_->executor; }
 

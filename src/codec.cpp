@@ -1,6 +1,7 @@
 #include "detail/codec.hpp"
 
 #include "detail/gzip.hpp"
+#include "detail/retry.hpp"
 
 #include <stencila/hub/error.hpp>
 
@@ -146,6 +147,32 @@ http_response response_reader::take(error_code& ec) {
         ec = error::malformed_response;  // an encoding we never offered to read
     }
     return response;
+}
+
+namespace {
+
+// "... Expected available in 60 seconds." / "... in 1 second." (DRF's Throttled.extra_detail).
+std::optional<std::chrono::milliseconds> throttle_wait(std::string_view body) {
+    static constexpr std::string_view marker = "Expected available in ";
+    auto at = body.find(marker);
+    if (at == std::string_view::npos) return std::nullopt;
+    auto digits = body.substr(at + marker.size());
+    std::int64_t seconds = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
+    if (ec != std::errc{} || seconds < 0) return std::nullopt;
+    if (!std::string_view(end, static_cast<std::size_t>(digits.data() + digits.size() - end)).starts_with(" second"))
+        return std::nullopt;
+    return std::chrono::seconds{seconds};
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> retry_after_of(const http_response& answer,
+                                                        std::chrono::system_clock::time_point now) {
+    for (const auto& [name, value] : answer.headers)
+        if (boost::beast::iequals(name, "retry-after")) return parse_retry_after(value, now);
+    if (answer.status == 429) return throttle_wait(answer.body);
+    return std::nullopt;
 }
 
 }  // namespace stencila::hub::detail

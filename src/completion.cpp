@@ -20,21 +20,6 @@ namespace stencila::hub {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-namespace {
-
-class http_category_impl final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "stencila.hub.http"; }
-    std::string message(int status) const override { return "the Hub answered HTTP " + std::to_string(status); }
-};
-
-}  // namespace
-
-const boost::system::error_category& http_category() noexcept {
-    static const http_category_impl instance;
-    return instance;
-}
-
 void tokens_api::start_create_password(password_credentials c, diagnostics* d, detail::handler_of<created_token> h) const {
     detail::launch<created_token>(state_->executor, d, std::move(h), [&] { return create(std::move(c)); });
 }

@@ -158,7 +158,7 @@ asio::awaitable<io_result> connection::open(clock::time_point deadline) {
     error_code ignored;
     tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     if (settings_.proxy)
-        if (auto tec = co_await open_tunnel(connect_deadline)) co_return io_result{tec, io_phase::tunnel};
+        if (auto tec = co_await open_tunnel(connect_deadline)) co_return io_result{tec, io_phase::tunnel, proxy_status_};
     if (!secure_) co_return io_result{};
 
     SSL* ssl = secure_->native_handle();

@@ -1,5 +1,6 @@
 #include <stencila/hub/error.hpp>
 
+#include "detail/codec.hpp"
 #include "detail/error_envelope.hpp"
 #include "detail/redact.hpp"
 
@@ -47,6 +48,12 @@ public:
     }
 };
 
+class http_category_impl final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "stencila.hub.http"; }
+    std::string message(int status) const override { return "the Hub answered HTTP " + std::to_string(status); }
+};
+
 bool iequals(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
         return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -71,7 +78,13 @@ const boost::system::error_category& error_category() noexcept {
     return instance;
 }
 
-api_error::api_error(details d) : std::runtime_error(describe(d)), d_(std::move(d)) {}
+const boost::system::error_category& http_category() noexcept {
+    static const http_category_impl instance;
+    return instance;
+}
+
+api_error::api_error(details d)
+    : boost::system::system_error(static_cast<int>(d.status), http_category()), d_(std::move(d)), text_(describe(d_)) {}
 
 std::optional<std::string> api_error::header(std::string_view name) const {
     for (const auto& [k, v] : d_.headers)
@@ -130,6 +143,7 @@ bool read_envelope(std::string_view body, api_error::details& d) {
 
 api_error make_api_error(http_response&& r, std::span<const std::string_view> secrets) {
     api_error::details d;
+    d.retry_after = retry_after_of(r, std::chrono::system_clock::now());
     d.status = r.status;
     d.reason = std::move(r.reason);
     d.headers = std::move(r.headers);

@@ -1,17 +1,15 @@
-// Auto-paging walks (page_range, token_range) and remove_many.
+// Auto-paging walks (page_range, token_range): the shell around paging_plan.
 #include "detail/launch.hpp"
 #include "detail/walk.hpp"
 
 #include "detail/failure.hpp"
 
-#include <stencila/hub/client.hpp>
+#include <stencila/hub/tokens_api.hpp>
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -135,9 +133,9 @@ asio::awaitable<std::optional<token_page>> page_range::next() {
         w->strand(), [](std::shared_ptr<detail::walk> w) { return w->next(); }(w), asio::use_awaitable);
 }
 
-void page_range::start_next(detail::handler_of<std::optional<token_page>> h) {
+void page_range::start_next(diagnostics* diag, detail::handler_of<std::optional<token_page>> h) {
     boost::asio::any_io_executor ex = walk_ ? walk_->executor() : boost::asio::any_io_executor(boost::asio::system_executor());
-    detail::launch<std::optional<token_page>>(ex, nullptr, std::move(h), [this] { return next(); });
+    detail::launch<std::optional<token_page>>(ex, diag, std::move(h), [this] { return next(); });
 }
 
 std::int64_t page_range::offset() const noexcept { return walk_ ? walk_->reached.load() : 0; }
@@ -174,9 +172,9 @@ asio::awaitable<std::vector<token>> token_range::collect(std::optional<std::size
     co_return out;
 }
 
-void token_range::start_next(detail::handler_of<std::optional<hub::token>> h) {
+void token_range::start_next(diagnostics* diag, detail::handler_of<std::optional<hub::token>> h) {
     boost::asio::any_io_executor ex = pages_.walk_ ? pages_.walk_->executor() : boost::asio::any_io_executor(boost::asio::system_executor());
-    detail::launch<std::optional<hub::token>>(ex, nullptr, std::move(h), [this] { return next(); });
+    detail::launch<std::optional<hub::token>>(ex, diag, std::move(h), [this] { return next(); });
 }
 
 std::int64_t token_range::offset() const noexcept { return start_ + yielded_; }
@@ -206,57 +204,6 @@ page_range tokens_api::pages(paging p) const {
 token_range tokens_api::all(paging p) const {
     auto max_items = p.max_items;
     return token_range{pages(p), max_items};
-}
-
-namespace {
-
-struct removal_batch {
-    std::vector<secret> tokens;
-    std::vector<remove_result> results;
-    std::atomic<std::size_t> next{0};
-};
-
-asio::awaitable<void> remove_worker(detail::state_ptr s, std::shared_ptr<removal_batch> batch) {
-    for (std::size_t i; (i = batch->next.fetch_add(1)) < batch->tokens.size();) {
-        auto& result = batch->results[i];
-        try {
-            co_await detail::remove_token(s, detail::checked_token_target(*s, batch->tokens[i]), batch->tokens[i]);
-            result.what = remove_result::outcome::removed;
-        } catch (const api_error& e) {
-            result.what = e.status() == 404 ? remove_result::outcome::not_found : remove_result::outcome::failed;
-            if (e.status() != 404) result.error = std::current_exception();
-        } catch (const system_error& e) {
-            if (e.code() == asio::error::operation_aborted) throw;
-            result.error = std::current_exception();
-        }
-    }
-}
-
-asio::awaitable<std::vector<remove_result>> remove_all(detail::state_ptr s, std::shared_ptr<removal_batch> batch,
-                                                       std::size_t concurrency) {
-    auto ex = co_await asio::this_coro::executor;
-    using op = decltype(asio::co_spawn(ex, remove_worker(s, batch), asio::deferred));
-    std::vector<op> workers;
-    for (std::size_t i = 0; i < std::min(concurrency, batch->tokens.size()); ++i)
-        workers.push_back(asio::co_spawn(ex, remove_worker(s, batch), asio::deferred));
-    if (!workers.empty()) {
-        auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(workers))
-                                   .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-        for (auto& e : errors)
-            if (e) std::rethrow_exception(e);  // only cancellation gets here
-    }
-    co_return std::move(batch->results);
-}
-
-}  // namespace
-
-asio::awaitable<std::vector<remove_result>> tokens_api::remove_many(std::vector<secret> tokens,
-                                                                    std::size_t concurrency) const {
-    if (concurrency == 0) throw detail::failure(make_error_code(error::invalid_argument), "remove_many: concurrency is 0");
-    auto batch = std::make_shared<removal_batch>();
-    batch->results.resize(tokens.size());
-    batch->tokens = std::move(tokens);
-    return remove_all(state_, std::move(batch), concurrency);
 }
 
 }  // namespace stencila::hub

@@ -150,7 +150,7 @@ retry_decision decide_retry(const retry_policy& p, const attempt_outcome& o, std
         why = "Retry-After";
     }
     if (delay >= remaining) return {false, {}, "the deadline would pass before the retry"};
-    if (!budget.try_spend()) return {false, {}, "retry budget exhausted"};
+    if (!budget.try_spend()) return {false, {}, "retry budget exhausted", true};
     return {true, delay, why};
 }
 

@@ -1,7 +1,9 @@
 #include "detail/transport.hpp"
 
+#include "detail/codec.hpp"
 #include "detail/connection.hpp"
 #include "detail/connection_pool.hpp"
+#include "detail/exchange_fsm.hpp"
 #include "detail/proxy.hpp"
 #include "detail/retry.hpp"
 
@@ -22,9 +24,10 @@
 
 #include <openssl/ssl.h>
 
-#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <random>
+#include <tuple>
 
 namespace stencila::hub::detail {
 namespace asio = boost::asio;
@@ -72,7 +75,7 @@ class beast_transport final : public transport, public std::enable_shared_from_t
 public:
     beast_transport(asio::any_io_executor executor, const options& opts, const base_url& base)
         : executor_(std::move(executor)), opts_(opts), base_(base),
-          pool_(executor_, opts_.pool.max_connections, opts_.pool.idle_timeout) {
+          pool_(executor_, opts_.pool.max_connections, opts_.pool.idle_timeout, [this] { return make_connection(); }) {
         if (base_.where.https) tls_ = make_tls_context(opts_);
         settings_.opts = &opts_;
         settings_.base = &base_;
@@ -88,169 +91,127 @@ public:
                                                base_.where.host_header);
     }
 
-    // The first lease is awaited in this small frame (the request and the response are the
-    // caller's); the retry loop's larger one exists only once the call has a connection or a
-    // slot, so a call queued behind a busy pool costs little.
+    // Performs what the call's exchange_fsm decides, one action at a time. The request and the
+    // response are the caller's (in its frame), and so is this loop: a call queued behind a busy
+    // pool holds this frame and one waiter entry in the pool, nothing else.
     asio::awaitable<void> exchange(const http_request& request, http_response& response) override {
         auto self = shared_from_this();  // outstanding operations keep the transport alive
-        auto deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request
-                                                           : clock::time_point::max();
-        // `pool_.acquire` inlined: its frame would add ~200 bytes to every queued call (W3).
-        auto lease = pool_.try_acquire(false);
-        while (!lease) {
-            auto [ec, granted] = co_await pool_.async_wait(deadline, false, asio::as_tuple(asio::use_awaitable));
-            if (!ec) lease = std::move(granted);
-            else if (ec == asio::error::try_again) lease = pool_.try_acquire(false);
-            else if (ec == asio::error::operation_aborted) pool_type::throw_wait_error(ec);
-            else fail(request, ec, io_phase::queued);
+        exchange_settings es;
+        es.retry = &opts_.retry;
+        es.budget = &budget_;
+        es.counters = &counters_;
+        es.deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request : clock::time_point::max();
+        es.attempt_timeout = opts_.timeouts.attempt;
+        exchange_fsm fsm(es, request.idempotent());
+        std::unique_ptr<connection> conn;  // the connection of the attempt under way
+        attempt_notes notes;
+        auto act = fsm.start(clock::now());
+        std::exception_ptr thrown;         // cancellation, mostly: the connection goes, then it propagates
+        try {
+            for (;;) {
+                using kind = exchange_fsm::action::kind;
+                if (act.what == kind::done) break;
+                if (act.what == kind::acquire) {
+                    if (!act.note.empty() && opts_.logger)
+                        log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
+                                                        std::string(request.route) + " " + act.note + ": " +
+                                                        notes.last_error.message());
+                    act = co_await acquire(fsm, conn, act, notes);
+                } else if (act.what == kind::exchange) {
+                    response = {};
+                    auto r = co_await conn->exchange(request, response, act.deadline);
+                    exchange_fsm::exchanged e{r.error, r.phase, conn->received_any(), conn->sent_any(), response.status,
+                                              conn->keep_alive(), {}};
+                    if (!r.error) e.retry_after = retry_after_of(response, std::chrono::system_clock::now());
+                    if (!r.error && opts_.logger)
+                        log(opts_, log_level::debug, std::string(method_name(request.method)) + " " +
+                                                         std::string(request.route) + " -> " + std::to_string(response.status));
+                    notes.last_error = r.error;
+                    act = fsm.on_exchanged(clock::now(), e, jitter());
+                } else if (act.what == kind::release) {
+                    pool_.release(std::move(conn), act.keep);
+                    act = fsm.on_released(clock::now());
+                } else {  // wait
+                    if (opts_.logger)
+                        log(opts_, log_level::info,
+                            std::string("retrying ") + method_name(request.method) + " " + std::string(request.route) + " " +
+                                act.note + ": " +
+                                (notes.last_error ? notes.last_error.message() : "status " + std::to_string(response.status)));
+                    error_code waited;
+                    if (act.delay.count() > 0) {
+                        asio::steady_timer timer(co_await asio::this_coro::executor, act.delay);
+                        std::tie(waited) = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+                    }
+                    act = fsm.on_waited(clock::now(), waited);
+                }
+            }
+        } catch (...) {
+            thrown = std::current_exception();
+            if (conn) pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
         }
-        co_await attempts(std::move(*lease), request, response, deadline);
+        co_await back_to_caller();
+        if (thrown) std::rethrow_exception(thrown);
+        if (act.error) fail(request, act.error, act.phase, notes.proxy_note);
+        // An answer stands (the caller makes an api_error of any non-2xx).
     }
 
     pool_stats stats() const override {
         auto s = pool_.stats();
-        s.opened = opened_.load(std::memory_order_relaxed);
-        s.retried = retried_.load(std::memory_order_relaxed);
-        s.resumed = resumed_.load(std::memory_order_relaxed);
+        auto c = counters_.snapshot();
+        s.retried = c.stale_retries + c.retries_connect + c.retries_status + c.retries_broken;
         return s;
     }
+    hub::call_stats call_stats() const override { return counters_.snapshot(); }
 
 private:
     using clock = connection::clock;
     using pool_type = connection_pool<connection>;
 
-    asio::awaitable<void> attempts(pool_type::lease lease, const http_request& request, http_response& response,
-                                   clock::time_point deadline) {
-        budget_.on_first_attempt();
-        bool fresh = false;  // the stale-connection retry goes out on a new connection
-        for (std::uint32_t attempt = 1;; lease = co_await pool_.acquire(deadline, fresh)) {  // retries queue again
-            auto result = co_await attempt_once(std::move(lease), request, deadline);
-            bool retryable_answer = !result.error && request.idempotent() && retryable_status(result.response.status);
-            if (!result.error && !retryable_answer) {
-                response = std::move(result.response);
-                co_return;
-            }
-
-            if (result.stale && !fresh && request.idempotent()) {
-                fresh = true;
-                retried_.fetch_add(1, std::memory_order_relaxed);
-                if (opts_.logger)
-                    log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
-                                                    std::string(request.route) + " on a fresh connection: " +
-                                                    result.error.message());
-                continue;
-            }
-
-            attempt_outcome outcome{result.error, result.response.status, result.connecting, request.idempotent()};
-            if (retryable_answer) {
-                for (const auto& [name, value] : result.response.headers)
-                    if (boost::beast::iequals(name, "retry-after"))
-                        outcome.retry_after = parse_retry_after(value, std::chrono::system_clock::now());
-            }
-            auto remaining = deadline == clock::time_point::max()
-                                 ? std::chrono::milliseconds::max()
-                                 : std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-            auto decision = decide_retry(opts_.retry, outcome, attempt, jitter(), remaining, budget_);
-            if (!decision.retry) {
-                if (!result.error) {
-                    response = std::move(result.response);  // the caller makes it an api_error
-                    co_return;
-                }
-                fail(request, result.error, result.phase, result.note);
-            }
-            retried_.fetch_add(1, std::memory_order_relaxed);
-            if (opts_.logger)
-                log(opts_, log_level::info,
-                    std::string("retrying ") + method_name(request.method) + " " + std::string(request.route) + " in " +
-                        std::to_string(decision.delay.count()) + " ms (" + decision.why + "): " +
-                        (result.error ? result.error.message() : "status " + std::to_string(result.response.status)));
-            if (decision.delay.count() > 0) {
-                asio::steady_timer timer(co_await asio::this_coro::executor, decision.delay);
-                co_await timer.async_wait(asio::use_awaitable);  // cancellation ends the operation here
-            }
-            ++attempt;
-            fresh = false;
-        }
-    }
-
-    struct attempt_result {
-        error_code error;
-        io_phase phase = io_phase::connecting;
-        bool connecting = false;  // failed while connecting: the request never left
-        bool stale = false;       // failed on a reused connection before any response byte
-        http_response response;
-        std::string note;         // more for the message, e.g. the proxy's answer
+    // A connection for the attempt: a pooled one at once if the pool has one, else a wait in line,
+    // then (for a slot) a new one opened. What happens is the machine's next event.
+    // What a call's messages and logs need from its attempts.
+    struct attempt_notes {
+        error_code last_error;
+        std::string proxy_note;  // the proxy's answer, when it refused the tunnel
     };
 
-    // One try: a pooled or new connection, one exchange. Connections are discarded after any
-    // failure; cancellation discards the connection and propagates.
-    asio::awaitable<attempt_result> attempt_once(pool_type::lease lease, const http_request& request,
-                                                 clock::time_point deadline) {
-        attempt_result result;
-        auto conn = std::move(lease.connection);
-        const bool opening = !conn;
-        bool opened = false;
-        io_result open_error;
-        std::exception_ptr thrown;  // cancellation, mostly
-        try {
-            if (opening) {
-                conn = std::make_unique<connection>(connection_executor(), opts_.pool.thread_safe, settings_,
-                                                    opts_.tls.session_resumption ? &sessions_ : nullptr);
-                open_error = co_await conn->open(deadline);
-                opened = !open_error.error;
-            }
-            if (!open_error.error) {
-                auto attempt_deadline = opts_.timeouts.attempt.count() > 0
-                                            ? std::min(deadline, clock::now() + opts_.timeouts.attempt)
-                                            : deadline;
-                auto exchanged = co_await conn->exchange(request, result.response, attempt_deadline);
-                result.error = exchanged.error;
-                result.phase = exchanged.phase;
-                if (result.error == error::request_timeout && attempt_deadline < deadline)
-                    result.error = error::attempt_timeout;  // the operation still has time: say which ran out
-            }
-        } catch (...) {
-            thrown = std::current_exception();
+    asio::awaitable<exchange_fsm::action> acquire(exchange_fsm& fsm, std::unique_ptr<connection>& conn,
+                                                  const exchange_fsm::action& act, attempt_notes& notes) {
+        auto lease = pool_.try_acquire(act.fresh);
+        while (!lease) {
+            auto [ec, granted] = co_await pool_.async_wait(act.deadline, act.fresh, asio::as_tuple(asio::use_awaitable));
+            if (!ec) lease = std::move(granted);
+            else if (ec == asio::error::try_again) lease = pool_.try_acquire(act.fresh);
+            else co_return fsm.on_lease(clock::now(), ec, io_phase::queued, false, jitter());
         }
-        // A connection on a strand resumes its caller there: back to the caller's own executor (no
-        // hop when that is the io_context itself, whose thread this is; a hop when it is, say, a
-        // strand guarding the caller's state). Even when the call was cancelled: the caller's
-        // frames must not run on our strand, so this one co_await must not throw.
-        if (opts_.pool.thread_safe) {
-            bool throws = co_await asio::this_coro::throw_if_cancelled();
-            co_await asio::this_coro::throw_if_cancelled(false);
-            co_await asio::dispatch(asio::use_awaitable);
-            co_await asio::this_coro::throw_if_cancelled(throws);
-        }
-        if (opened) {
-            opened_.fetch_add(1, std::memory_order_relaxed);
-            if (conn->resumed()) resumed_.fetch_add(1, std::memory_order_relaxed);
+        if (!lease->connection) {
+            auto r = co_await pool_.open(*lease, act.deadline);
+            if (r) {
+                notes.proxy_note = r.proxy_status ? " (the proxy answered " + std::to_string(r.proxy_status) + ")" : "";
+                notes.last_error = r.error;
+                co_return fsm.on_lease(clock::now(), r.error, r.phase, false, jitter());
+            }
             if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
         }
-        if (thrown || open_error) {
-            if (open_error && conn->proxy_status())
-                result.note = " (the proxy answered " + std::to_string(conn->proxy_status()) + ")";
-            // A connection that never opened frees its slot; one that did is discarded: Beast
-            // leaves a cancelled stream in no known state.
-            pool_.release(opening && !opened ? nullptr : std::move(conn), false);
-            if (thrown) std::rethrow_exception(thrown);
-            result.error = open_error.error;
-            result.phase = open_error.phase;
-            result.connecting = true;
-            co_return result;
-        }
-        if (!result.error) {
-            bool keep = conn->keep_alive();
-            pool_.release(std::move(conn), keep);
-            if (opts_.logger)
-                log(opts_, log_level::debug, std::string(method_name(request.method)) + " " + std::string(request.route) +
-                                                 " -> " + std::to_string(result.response.status));
-            co_return result;
-        }
-        result.stale = lease.reused && !conn->received_any() && result.error != error::request_timeout &&
-                       result.error != error::attempt_timeout && result.error != asio::error::operation_aborted;
-        pool_.release(std::move(conn), false);
-        co_return result;
+        conn = std::move(lease->connection);
+        co_return fsm.on_lease(clock::now(), {}, io_phase::connecting, lease->reused, jitter());
+    }
+
+    // Connections complete on their own strand when the client is thread-safe: the caller's frames
+    // must not run there, so the call goes back to its own executor once, at its end (no hop when
+    // that is the io_context itself, whose thread this is). Even when the call was cancelled, so
+    // this one co_await must not throw.
+    asio::awaitable<void> back_to_caller() {
+        if (!opts_.pool.thread_safe) co_return;
+        bool throws = co_await asio::this_coro::throw_if_cancelled();
+        co_await asio::this_coro::throw_if_cancelled(false);
+        co_await asio::dispatch(asio::use_awaitable);
+        co_await asio::this_coro::throw_if_cancelled(throws);
+    }
+
+    std::unique_ptr<connection> make_connection() {
+        return std::make_unique<connection>(connection_executor(), opts_.pool.thread_safe, settings_,
+                                            opts_.tls.session_resumption ? &sessions_ : nullptr);
     }
 
     // A new connection's executor: its own strand when the client is thread-safe (a strand of the
@@ -297,16 +258,35 @@ private:
     session_cache sessions_;
     pool_type pool_;
     retry_budget budget_{opts_.retry};
-    std::atomic<std::uint64_t> opened_{0};
-    std::atomic<std::uint64_t> retried_{0};
-    std::atomic<std::uint64_t> resumed_{0};
+    call_counters counters_;
 };
 
 }  // namespace
 
-std::shared_ptr<transport> make_beast_transport(asio::any_io_executor executor, const options& opts,
-                                                const base_url& base) {
-    return std::make_shared<beast_transport>(std::move(executor), opts, base);
+namespace {
+
+std::mutex factory_mutex;
+transport_factory installed;  // by a scoped_transport; empty: Beast's
+
+}  // namespace
+
+std::shared_ptr<transport> make_transport(const asio::any_io_executor& executor, const options& opts,
+                                          const base_url& base) {
+    {
+        std::lock_guard lock(factory_mutex);
+        if (installed) return installed(executor, opts, base);
+    }
+    return std::make_shared<beast_transport>(executor, opts, base);
+}
+
+scoped_transport::scoped_transport(transport_factory factory) {
+    std::lock_guard lock(factory_mutex);
+    previous_ = std::exchange(installed, std::move(factory));
+}
+
+scoped_transport::~scoped_transport() {
+    std::lock_guard lock(factory_mutex);
+    installed = std::move(previous_);
 }
 
 }  // namespace stencila::hub::detail

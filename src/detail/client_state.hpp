@@ -4,7 +4,6 @@
 #include "detail/transport.hpp"
 #include "detail/url.hpp"
 
-#include <stencila/hub/client.hpp>
 #include <stencila/hub/options.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -22,15 +21,6 @@ public:
     options opts;
     base_url base;
     std::shared_ptr<transport> http;
-};
-
-}  // namespace stencila::hub::detail
-
-namespace stencila::hub::detail {
-
-/// Builds a `tokens_api` over a given transport: how unit tests run the API layer without sockets.
-struct access {
-    static tokens_api tokens(std::shared_ptr<client_state> state) { return tokens_api{std::move(state)}; }
 };
 
 }  // namespace stencila::hub::detail

@@ -8,8 +8,10 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,5 +69,12 @@ private:
     bool done_ = false;
     bool got_some_ = false;
 };
+
+/// How long the server asks the client to wait before asking again: its `Retry-After` (seconds or
+/// an HTTP-date, taken relative to `now`), or, for a 429 without one, the wait the Hub's throttle
+/// message names ("Request was throttled. Expected available in 60 seconds."): the Hub rebuilds
+/// every error answer and drops DRF's `Retry-After`. Nothing when the answer names none.
+[[nodiscard]] std::optional<std::chrono::milliseconds> retry_after_of(const http_response& answer,
+                                                                      std::chrono::system_clock::time_point now);
 
 }  // namespace stencila::hub::detail

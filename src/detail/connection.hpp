@@ -7,6 +7,7 @@
 #pragma once
 
 #include "detail/http_message.hpp"
+#include "detail/io_result.hpp"
 #include "detail/proxy.hpp"
 #include "detail/url.hpp"
 
@@ -28,16 +29,6 @@
 #include <string>
 
 namespace stencila::hub::detail {
-
-/// What a call was doing when it failed (`queued`: waiting for a pooled connection), for messages.
-enum class io_phase { queued, resolving, connecting, tunnel, tls, sending, waiting, reading };
-
-/// How an `open` or an `exchange` ended: no error, or the error and its phase.
-struct io_result {
-    boost::system::error_code error{};
-    io_phase phase = io_phase::connecting;
-    explicit operator bool() const noexcept { return static_cast<bool>(error); }
-};
 
 /// What every connection of one client shares. Immutable after construction.
 struct connection_settings {

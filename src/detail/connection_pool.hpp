@@ -1,27 +1,27 @@
-// The keep-alive connection pool, for one origin. It knows nothing of HTTP: `Connection` is
-// anything with `bool usable()` (open, and the peer has neither closed it nor sent anything
-// unasked). Tests drive it with a fake connection.
-//
-// Slots: at most `max_connections` connections exist at once, counting those lent out, those
-// being opened and the idle ones. `acquire` hands out an idle connection (most recently used
-// first) or a slot to open a new one in; when every slot is taken it waits, first come first
-// served, until a `release` or the deadline.
+// The keep-alive connection pool for one origin: the Asio shell around `pool_state`. It owns a
+// connection's whole life: it makes connections (with the factory it was given), opens them,
+// lends them, takes them back, closes them, and counts all of it. Decisions are pool_state's.
 //
 // Waiting costs little, so that thousands of calls can queue behind a small pool: a waiter is one
-// node holding the caller's completion handler and its deadline; `release` hands the connection
-// (or the slot) to the first node and posts its handler; one timer for the whole pool watches the
-// earliest deadline. No coroutine frame of the pool's own stays suspended. The state lives in a
-// shared block that the timer's and cancellation handlers hold on to, so they may run after the
-// pool is gone.
+// entry in the state's queue holding the caller's completion handler and its deadline; `release`
+// hands the connection (or the slot) to the first one and posts its handler; one timer for the
+// whole pool watches the earliest deadline. No coroutine frame of the pool's own stays suspended.
+// The state lives in a shared block that the timer's and cancellation handlers hold on to, so they
+// may run after the pool is gone.
+//
+// `Connection` needs `bool usable()` (open, and the peer has neither closed it nor sent anything
+// unasked), `awaitable<io_result> open(time_point deadline)` and `bool resumed()`.
 #pragma once
 
-#include <stencila/hub/client.hpp>
+#include "detail/failure.hpp"
+#include "detail/io_result.hpp"
+#include "detail/pool_state.hpp"
+
 #include <stencila/hub/error.hpp>
+#include <stencila/hub/pool_stats.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/append.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -29,14 +29,9 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include "detail/failure.hpp"
 
-#include <boost/system/system_error.hpp>
-
-#include <algorithm>
 #include <chrono>
-#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,67 +43,52 @@ template <class Connection>
 class connection_pool {
 public:
     using clock = std::chrono::steady_clock;
+    using connection_ptr = std::unique_ptr<Connection>;
 
-    /// What `acquire` lends: a pooled connection, or none (`connection == nullptr`): then the
-    /// caller opens one in the slot it now holds. Either way, give it back with `release`.
+    /// What the pool lends: a pooled connection (`reused`), or none: a slot, which `open` fills.
+    /// Either way, give it back with `release`.
     struct lease {
-        std::unique_ptr<Connection> connection;
+        connection_ptr connection;
         bool reused = false;
     };
 
-    connection_pool(boost::asio::any_io_executor executor, std::size_t max_connections,
-                    clock::duration idle_timeout)
-        : state_(std::make_shared<state>(std::move(executor), std::max<std::size_t>(1, max_connections),
-                                         idle_timeout)) {}
+    connection_pool(boost::asio::any_io_executor executor, std::size_t max_connections, clock::duration idle_timeout,
+                    std::function<connection_ptr()> make)
+        : shared_(std::make_shared<shared>(std::move(executor), max_connections, idle_timeout)), make_(std::move(make)) {}
 
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
     ~connection_pool() {
-        std::lock_guard lock(state_->mutex);
-        state_->timer.cancel();  // its handler holds the state: let it go now
+        std::lock_guard lock(shared_->mutex);
+        shared_->timer.cancel();  // its handler holds the state: let it go now
     }
 
     /// Lends at once if it can without waiting: an idle connection that is still usable (most
-    /// recently used first; never with `fresh`), or a free slot (with `fresh`, closing an idle
-    /// connection if that is what frees one). Nothing while others wait: they come first.
-    std::optional<lease> try_acquire(bool fresh = false) {
-        auto& st = *state_;
+    /// recently used first; never with `fresh`), or a slot. Nothing while others wait.
+    std::optional<lease> try_acquire(bool fresh) {
+        auto& sh = *shared_;
         for (;;) {
-            std::vector<std::unique_ptr<Connection>> doomed;  // closed outside the lock
-            std::unique_ptr<Connection> candidate;             // checked outside the lock
+            std::vector<connection_ptr> doomed;  // closed outside the lock
+            typename state_type::taken t;
             {
-                std::lock_guard lock(st.mutex);
-                st.evict_expired(clock::now(), doomed);
-                if (!st.waiters.empty()) return std::nullopt;
-                if (!fresh && !st.idle.empty()) {
-                    candidate = std::move(st.idle.back().connection);
-                    st.idle.pop_back();
-                    ++st.in_use;  // its slot is ours while we look at it
-                } else if (st.in_use + st.idle.size() < st.max) {
-                    ++st.in_use;
-                    return lease{};
-                } else if (fresh && !st.idle.empty()) {
-                    doomed.push_back(std::move(st.idle.front().connection));
-                    st.idle.erase(st.idle.begin());
-                    ++st.stats.evicted;
-                    ++st.in_use;
-                    return lease{};
-                } else {
-                    return std::nullopt;
-                }
+                std::lock_guard lock(sh.mutex);
+                t = sh.state.take(clock::now(), fresh, doomed);
             }
-            // `usable()` asks the socket (a syscall): not under the lock.
-            if (candidate->usable()) {
-                std::lock_guard lock(st.mutex);
-                ++st.stats.reused;
-                return lease{std::move(candidate), true};
+            if (t.what == state_type::taken::kind::none) return std::nullopt;
+            if (t.what == state_type::taken::kind::slot) return lease{};
+            if (t.candidate->usable()) {  // asks the socket (a syscall): not under the lock
+                std::lock_guard lock(sh.mutex);
+                sh.state.confirm();
+                return lease{std::move(t.candidate), true};
             }
+            connection_ptr closed;
+            std::optional<typename state_type::grant> g;
             {
-                std::lock_guard lock(st.mutex);
-                ++st.stats.evicted;
+                std::lock_guard lock(sh.mutex);
+                g = sh.state.reject(std::move(t.candidate), clock::now(), closed);
+                sh.disarm_if_idle();
             }
-            candidate.reset();
-            release(nullptr, false);  // give the slot back (to a waiter, if one came), then look again
+            if (g) sh.complete(std::move(g->payload), {}, lease{std::move(g->granted.connection), g->granted.reused});
         }
     }
 
@@ -120,119 +100,79 @@ public:
     template <class CompletionToken>
     auto async_wait(clock::time_point deadline, bool fresh, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, lease)>(
-            [st = state_, deadline, fresh](auto handler) {
-                st->enqueue(st, waiter_handler(std::move(handler)), deadline, fresh);
-            },
+            [sh = shared_, deadline, fresh](auto handler) { sh->enqueue(sh, handler_type(std::move(handler)), deadline, fresh); },
             token);
     }
 
-    /// `try_acquire`, else `async_wait`: throws `system_error(error::pool_timeout)` at the
-    /// deadline, `operation_aborted` when the awaiting coroutine is cancelled.
-    boost::asio::awaitable<lease> acquire(clock::time_point deadline, bool fresh = false) {
-        for (;;) {
-            if (auto l = try_acquire(fresh)) co_return std::move(*l);
-            auto [ec, l] = co_await async_wait(deadline, fresh, boost::asio::as_tuple(boost::asio::use_awaitable));
-            if (ec == boost::asio::error::try_again) continue;
-            if (ec) throw_wait_error(ec);
-            co_return std::move(l);
+    /// Makes and opens a connection in the slot `l` holds. On failure the slot is freed and the
+    /// error (with its phase) returned; cancellation throws, the slot freed too.
+    boost::asio::awaitable<io_result> open(lease& l, clock::time_point deadline) {
+        auto c = make_();
+        io_result r;
+        try {
+            r = co_await c->open(deadline);
+        } catch (...) {
+            release(nullptr, false);
+            throw;
         }
-    }
-
-    /// The exception for what `async_wait` completed with.
-    [[noreturn]] static void throw_wait_error(boost::system::error_code ec) {
-        if (ec == error::pool_timeout)
-            throw detail::failure(ec, "no pooled connection became free before the deadline");
-        throw detail::failure(ec, "waiting for a pooled connection");
-    }
-
-    /// Gives back what `acquire` lent. `keep` = the connection may carry another request; a
-    /// null or non-kept connection is closed and its slot freed.
-    void release(std::unique_ptr<Connection> c, bool keep) {
-        auto& st = *state_;
-        waiter_handler next;
-        std::unique_ptr<Connection> doomed;
-        bool reused = false;
+        if (r) {
+            release(nullptr, false);  // it never opened: nothing to count but the slot
+            co_return r;
+        }
         {
-            std::lock_guard lock(st.mutex);
-            if (!keep || !c) {
-                if (c) ++st.stats.discarded;
-                doomed = std::move(c);
-            } else if (!st.waiters.empty() && st.waiters.front()->fresh) {
-                ++st.stats.evicted;  // the next in line wants a new connection: make room for it
-                doomed = std::move(c);
-            }
-            if (!st.waiters.empty()) {
-                auto w = std::move(st.waiters.front());
-                st.waiters.pop_front();
-                w->take_into(next);
-                st.disarm_if_idle();
-                if (c) ++st.stats.reused;
-                reused = c != nullptr;
-            } else {
-                --st.in_use;
-                if (c) st.idle.push_back({std::move(c), clock::now()});
-            }
+            std::lock_guard lock(shared_->mutex);
+            shared_->state.opened(c->resumed());
         }
-        if (next) st.complete(std::move(next), {}, lease{std::move(c), reused});  // null: a slot for a new connection
+        l.connection = std::move(c);
+        co_return r;
     }
 
-    /// Closes idle connections that have been idle too long. Returns how many.
-    std::size_t evict_idle() {
-        std::vector<std::unique_ptr<Connection>> doomed;
-        std::lock_guard lock(state_->mutex);
-        state_->evict_expired(clock::now(), doomed);
-        return doomed.size();
+    /// Gives back what was lent. `keep`: the connection may carry another request; a null or
+    /// non-kept connection is closed and its slot freed.
+    void release(connection_ptr c, bool keep) {
+        auto& sh = *shared_;
+        connection_ptr doomed;
+        std::optional<typename state_type::grant> g;
+        {
+            std::lock_guard lock(sh.mutex);
+            g = sh.state.release(std::move(c), keep, clock::now(), doomed);
+            sh.disarm_if_idle();
+        }
+        if (g) sh.complete(std::move(g->payload), {}, lease{std::move(g->granted.connection), g->granted.reused});
     }
 
-    /// Counts `reused`, `evicted`, `discarded`, `in_use`, `idle`, `waiting`.
+    /// Counts `opened`, `resumed`, `reused`, `evicted`, `discarded`, `in_use`, `idle`, `waiting`.
     pool_stats stats() const {
-        std::lock_guard lock(state_->mutex);
-        pool_stats s = state_->stats;
-        s.in_use = state_->in_use;
-        s.idle = state_->idle.size();
-        s.waiting = state_->waiters.size();
-        return s;
+        std::lock_guard lock(shared_->mutex);
+        return shared_->state.stats();
     }
 
 private:
-    using waiter_handler = boost::asio::any_completion_handler<void(boost::system::error_code, lease)>;
-
-    struct idle_entry {
-        std::unique_ptr<Connection> connection;
-        clock::time_point since;
-    };
-
-    // One queued `async_wait`. Everything in it is guarded by the pool's mutex.
-    struct waiter {
-        waiter(clock::time_point by, bool wants_fresh) : deadline(by), fresh(wants_fresh) {}
-        // Leaves the queue's hands: the handler (into `out`) to complete. (Swapped, not assigned:
-        // Boost 1.81's any_completion_handler move assignment wraps the handler in itself.)
-        void take_into(waiter_handler& out) {
-            queued = false;
-            out.swap(handler);
+    using handler_type = boost::asio::any_completion_handler<void(boost::system::error_code, lease)>;
+    // The waiter's handler, and its cancellation: swapped out, not assigned (Boost 1.81's
+    // any_completion_handler move assignment wraps the handler in itself).
+    struct payload {
+        payload() = default;
+        explicit payload(handler_type h) { handler.swap(h); }
+        payload(payload&& o) noexcept { handler.swap(o.handler); }
+        payload& operator=(payload&& o) noexcept {
+            handler_type old;
+            old.swap(handler);
+            handler.swap(o.handler);
+            return *this;
         }
-        waiter_handler handler;
-        const clock::time_point deadline;
-        const bool fresh;
-        bool queued = true;
+        handler_type handler;
     };
+    using state_type = pool_state<Connection, payload, clock>;
 
-    struct state {
-        state(boost::asio::any_io_executor ex, std::size_t max_connections, clock::duration idle)
-            : executor(std::move(ex)), max(max_connections), idle_timeout(idle), timer(executor) {}
+    struct shared {
+        shared(boost::asio::any_io_executor ex, std::size_t max_connections, clock::duration idle)
+            : executor(std::move(ex)), state(max_connections, idle), timer(executor) {}
 
-        void evict_expired(clock::time_point now, std::vector<std::unique_ptr<Connection>>& doomed) {
-            auto fresh_from = std::find_if(idle.begin(), idle.end(),
-                                           [&](const idle_entry& e) { return now - e.since < idle_timeout; });
-            for (auto it = idle.begin(); it != fresh_from; ++it) doomed.push_back(std::move(it->connection));
-            stats.evicted += static_cast<std::uint64_t>(fresh_from - idle.begin());
-            idle.erase(idle.begin(), fresh_from);
-        }
-
-        // Posts `h` to its executor; the cancellation slot it used is cleared there first.
-        void complete(waiter_handler h, boost::system::error_code ec, lease l) {
+        // Posts the handler to its executor; the cancellation slot it used is cleared there first.
+        void complete(payload p, boost::system::error_code ec, lease l) {
+            auto h = std::move(p.handler);
             auto ex = boost::asio::get_associated_executor(h, executor);
-            // Posted through the pool's executor, then run on the handler's own.
             boost::asio::post(executor, boost::asio::bind_executor(ex, [h = std::move(h), ec, l = std::move(l)]() mutable {
                 auto slot = boost::asio::get_associated_cancellation_slot(h);
                 if (slot.is_connected()) slot.clear();
@@ -240,28 +180,23 @@ private:
             }));
         }
 
-        // The initiation of `async_wait`.
-        void enqueue(const std::shared_ptr<state>& self, waiter_handler h, clock::time_point deadline, bool fresh) {
-            std::vector<std::unique_ptr<Connection>> doomed;
-            std::unique_lock lock(mutex);
-            evict_expired(clock::now(), doomed);
-            bool free_now = waiters.empty() && (!idle.empty() || in_use + idle.size() < max);
-            if (free_now) {
-                lock.unlock();
-                return complete(std::move(h), boost::asio::error::try_again, lease{});
-            }
-            auto w = std::make_shared<waiter>(deadline, fresh);
+        void enqueue(const std::shared_ptr<shared>& self, handler_type h, clock::time_point deadline, bool fresh) {
+            std::vector<connection_ptr> doomed;
             auto slot = boost::asio::get_associated_cancellation_slot(h);
-            w->handler.swap(h);
-            waiters.push_back(w);
+            std::unique_lock lock(mutex);
+            auto id = ++last_id;
+            if (auto back = state.enqueue(id, clock::now(), deadline, fresh, payload(std::move(h)), doomed)) {
+                lock.unlock();
+                return complete(std::move(*back), boost::asio::error::try_again, lease{});
+            }
             if (deadline < armed) arm(self, deadline);
             if (slot.is_connected())
-                slot.assign([self, w](boost::asio::cancellation_type) { self->drop(*w, boost::asio::error::operation_aborted); });
+                slot.assign([self, id](boost::asio::cancellation_type) { self->drop(id); });
         }
 
-        // Watches `when` (the earliest deadline) with the pool's timer. Under the mutex, as every
-        // use of the timer is; its handler takes the mutex before it looks at anything.
-        void arm(const std::shared_ptr<state>& self, clock::time_point when) {
+        // Watches `when` (the earliest deadline) with the one timer. Under the mutex, as every use
+        // of the timer is; its handler takes the mutex before it looks at anything.
+        void arm(const std::shared_ptr<shared>& self, clock::time_point when) {
             armed = when;
             timer.expires_at(when);
             timer.async_wait([self](boost::system::error_code ec) {
@@ -272,59 +207,42 @@ private:
         // Nobody waits: no timer either (an armed timer is outstanding work: `io_context::run`
         // would not return until it fired).
         void disarm_if_idle() {
-            if (!waiters.empty() || armed == clock::time_point::max()) return;
+            if (state.has_waiters() || armed == clock::time_point::max()) return;
             armed = clock::time_point::max();
             timer.cancel();
         }
 
-        // The timer fired: fails the waiters whose deadline has passed, watches the next one.
-        void expire(const std::shared_ptr<state>& self) {
-            std::vector<waiter_handler> late;
+        void expire(const std::shared_ptr<shared>& self) {
+            std::vector<payload> late;
             {
                 std::lock_guard lock(mutex);
-                auto now = clock::now();
-                auto next = clock::time_point::max();
-                for (auto it = waiters.begin(); it != waiters.end();) {
-                    if ((*it)->deadline <= now) {
-                        (*it)->take_into(late.emplace_back());
-                        it = waiters.erase(it);
-                    } else {
-                        next = std::min(next, (*it)->deadline);
-                        ++it;
-                    }
-                }
+                late = state.expire(clock::now());
                 armed = clock::time_point::max();
-                if (next != clock::time_point::max()) arm(self, next);
+                if (auto next = state.earliest_deadline()) arm(self, *next);
             }
-            for (auto& h : late) complete(std::move(h), make_error_code(error::pool_timeout), lease{});
+            for (auto& p : late) complete(std::move(p), make_error_code(error::pool_timeout), lease{});
         }
 
-        // Takes `w` out of the queue, if it is still there, and fails it with `ec`.
-        void drop(waiter& w, boost::system::error_code ec) {
-            waiter_handler h;
+        void drop(typename state_type::waiter_id id) {
+            std::optional<payload> p;
             {
                 std::lock_guard lock(mutex);
-                if (!w.queued) return;  // granted, or already dropped
-                waiters.erase(std::find_if(waiters.begin(), waiters.end(), [&](const auto& p) { return p.get() == &w; }));
-                w.take_into(h);
+                p = state.cancel(id);
                 disarm_if_idle();
             }
-            complete(std::move(h), ec, lease{});
+            if (p) complete(std::move(*p), boost::asio::error::operation_aborted, lease{});
         }
 
         const boost::asio::any_io_executor executor;
-        const std::size_t max;
-        const clock::duration idle_timeout;
         mutable std::mutex mutex;
-        std::size_t in_use = 0;
-        std::vector<idle_entry> idle;  // oldest first
-        std::deque<std::shared_ptr<waiter>> waiters;
-        pool_stats stats{};
-        boost::asio::steady_timer timer;                   // watches `armed`
+        state_type state;
+        typename state_type::waiter_id last_id = 0;
+        boost::asio::steady_timer timer;                     // watches `armed`
         clock::time_point armed = clock::time_point::max();  // the deadline the timer waits for
     };
 
-    std::shared_ptr<state> state_;
+    std::shared_ptr<shared> shared_;
+    std::function<connection_ptr()> make_;
 };
 
 }  // namespace stencila::hub::detail

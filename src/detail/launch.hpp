@@ -2,7 +2,7 @@
 // the calls and any completion token.
 #pragma once
 
-#include <stencila/hub/client.hpp>
+#include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/diagnostics.hpp>
 
 #include <boost/asio/any_io_executor.hpp>

@@ -27,6 +27,7 @@ struct retry_decision {
     bool retry = false;
     std::chrono::milliseconds delay{0};
     const char* why = "";  ///< for logs
+    bool refused_by_budget = false;  ///< a retry was due, but the budget had none to spend
 };
 
 /// Parses `Retry-After`: delta-seconds, or an HTTP-date (IMF-fixdate, RFC 850 or asctime form)

@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(readme_diagnostics_example) {
         auto tokens = client.tokens();
         // snippet: README.md, errors with completion tokens
         hub::diagnostics diag;
-        auto [ec, page] = co_await tokens.list(10, std::nullopt, asio::as_tuple(asio::use_awaitable), &diag);
+        auto [ec, page] = co_await tokens.list(10, std::nullopt, diag, asio::as_tuple(asio::use_awaitable));
         if (ec.category() == hub::http_category()) std::cerr << diag.http_error->message();   // "Invalid token."
         // end snippet
         code = ec;
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(diagnostics_header_example) {
         hub::secret key{std::string(64, 'e')};  // no such token
         // snippet: diagnostics.hpp, the first example
         hub::diagnostics diag;
-        auto [ec, t] = co_await tokens.read(key, asio::as_tuple(asio::use_awaitable), &diag);
+        auto [ec, t] = co_await tokens.read(key, diag, asio::as_tuple(asio::use_awaitable));
         if (ec.category() == hub::http_category()) std::cerr << diag.http_error->message();
         // end snippet
         code = ec;

@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(error_bodies_that_echo_the_requests_secrets_do_not_leak_the
         // The same answer through a completion token and `diagnostics`.
         hub::diagnostics diag;
         call with_diag = [&](hub::client& client) -> asio::awaitable<void> {
-            auto [ec, p] = co_await client.tokens().list(10, 0, asio::as_tuple(asio::use_awaitable), &diag);
+            auto [ec, p] = co_await client.tokens().list(10, 0, diag, asio::as_tuple(asio::use_awaitable));
             BOOST_TEST(ec.value() == 403);
         };
         c.library(with_diag);

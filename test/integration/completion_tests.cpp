@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(callback_gets_http_status_as_error_code_and_details_in_diag
     hub::client c{f.io.get_executor(), f.options()};
     hub::diagnostics diag;
     error_code got;
-    c.tokens().read("unknown", [&](error_code ec, hub::token) { got = ec; }, &diag);
+    c.tokens().read("unknown", diag, [&](error_code ec, hub::token) { got = ec; });
     f.io.run();
     BOOST_TEST((got.category() == hub::http_category()));
     BOOST_TEST(got.value() == 404);
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(as_tuple_keeps_the_http_details_reachable) {
     opts.api_key = std::string(64, 'f');
     hub::client c{f.io.get_executor(), opts};
     hub::diagnostics diag;
-    auto [ec, page] = f.run(c.tokens().list(10, std::nullopt, asio::as_tuple(asio::use_awaitable), &diag));
+    auto [ec, page] = f.run(c.tokens().list(10, std::nullopt, diag, asio::as_tuple(asio::use_awaitable)));
     BOOST_TEST(ec.value() == 403);
     BOOST_TEST(page.results.empty());
     BOOST_REQUIRE(diag.http_error);
@@ -162,6 +162,77 @@ BOOST_AUTO_TEST_CASE(paging_next_takes_completion_tokens) {
     BOOST_TEST(!ec);
     BOOST_REQUIRE(first);
     BOOST_TEST(first->count == 25);
+}
+
+BOOST_AUTO_TEST_CASE(use_awaitable_alone_throws_the_api_error_with_the_hubs_message) {
+    hub_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    auto tokens = c.tokens();
+    try {
+        (void)f.run(tokens.read(std::string(64, 'a'), asio::use_awaitable));
+        BOOST_FAIL("no error");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 404u);
+        BOOST_TEST(e.message() == "Not found.");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_failure_is_a_system_error_and_an_answer_carries_its_status_in_http_category) {
+    hub_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    for (bool with_token : {false, true}) {
+        BOOST_TEST_CONTEXT("use_awaitable " << with_token) {
+            try {
+                if (with_token) (void)f.run(c.tokens().read(std::string(64, 'a'), asio::use_awaitable));
+                else (void)f.run(c.tokens().read(std::string(64, 'a')));
+                BOOST_FAIL("no error");
+            } catch (const boost::system::system_error& e) {  // one catch for every failure
+                BOOST_TEST((e.code() == error_code(404, hub::http_category())));
+                BOOST_TEST(std::string(e.what()) == "Hub answered 404 Not Found: Not found.");
+                BOOST_TEST(dynamic_cast<const hub::api_error*>(&e) != nullptr);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_walks_next_with_diagnostics_keeps_the_hubs_message) {
+    hub_fixture f;
+    auto o = f.options();
+    o.api_key = std::string(64, 'b');  // not a key of anyone's
+    hub::client c{f.io.get_executor(), o};
+    auto range = c.tokens().all();
+    hub::diagnostics diag;
+    auto [ec, t] = f.run(range.next(diag, asio::as_tuple(asio::use_awaitable)));
+    BOOST_TEST((ec == error_code(403, hub::http_category())));
+    BOOST_REQUIRE(diag.http_error);
+    BOOST_TEST(diag.http_error->message() == "Invalid token.");
+    BOOST_TEST(diag.message == "Hub answered 403 Forbidden: Invalid token.");
+}
+
+BOOST_AUTO_TEST_CASE(call_stats_count_attempts_requests_retries_by_reason_and_answers_by_class) {
+    emu::server_options so;
+    so.faults = true;
+    hub_fixture f{so};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    f.server.inject({.what = emu::fault::kind::status, .path_prefix = "/api/tokens/", .times = 2, .status = 503});
+    auto o = f.options();
+    o.retry.initial_backoff = std::chrono::milliseconds{1};
+    hub::client c{f.io.get_executor(), o};
+    (void)f.run(c.tokens().read(token));                   // 503, 503, then 200
+    try {
+        (void)f.run(c.tokens().read(std::string(64, 'a')));  // 404
+    } catch (const hub::api_error&) {
+    }
+    auto s = c.call_stats();
+    BOOST_TEST(s.calls == 2u);
+    BOOST_TEST(s.attempts == 4u);
+    BOOST_TEST(s.requests_sent == 4u);
+    BOOST_TEST(s.retries_status == 2u);
+    BOOST_TEST(s.answers_5xx == 2u);
+    BOOST_TEST(s.answers_2xx == 1u);
+    BOOST_TEST(s.answers_4xx == 1u);
+    BOOST_TEST(s.transport_failures == 0u);
+    BOOST_TEST(c.stats().retried == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,7 +4,6 @@
 // count, or point `next` elsewhere. No sockets.
 #pragma once
 
-#include "detail/client_state.hpp"
 #include "detail/transport.hpp"
 #include "detail/url.hpp"
 #include "error_matchers.hpp"
@@ -233,9 +232,8 @@ struct paging_fixture {
     hub::options opts = test_options();
 
     hub::tokens_api api_over(std::shared_ptr<fake_hub> h, hub::options o) {
-        auto base = detail::parse_base_url(o.base_url);
-        auto state = std::make_shared<detail::client_state>(io.get_executor(), std::move(o), std::move(base), std::move(h));
-        return detail::access::tokens(std::move(state));
+        detail::scoped_transport seam{[h](const auto&, const auto&, const auto&) { return h; }};
+        return hub::client{io.get_executor(), std::move(o)}.tokens();
     }
 
     hub::tokens_api api() { return api_over(http, opts); }

@@ -1,6 +1,5 @@
 // tokens_api over a scripted transport (src/tokens_api.cpp): the requests it builds (method,
 // target, body, Authorization) and how it maps answers to models and errors.
-#include "detail/client_state.hpp"
 #include "detail/transport.hpp"
 #include "detail/url.hpp"
 #include "error_matchers.hpp"
@@ -95,9 +94,9 @@ struct api_fixture {
     asio::io_context ctx;
     std::shared_ptr<scripted_transport> http = std::make_shared<scripted_transport>();
     hub::options opts = test_options();
-    std::shared_ptr<detail::client_state> state = std::make_shared<detail::client_state>(
-        ctx.get_executor(), opts, detail::parse_base_url(opts.base_url), http);
-    hub::tokens_api api = detail::access::tokens(state);
+    // Clients made while it lives get `http` for their transport: the public API, scripted.
+    detail::scoped_transport seam{[this](const auto&, const auto&, const auto&) { return http; }};
+    hub::tokens_api api = hub::client{ctx.get_executor(), opts}.tokens();
 
     template <class T>
     T run(asio::awaitable<T> op) {
@@ -361,9 +360,9 @@ BOOST_AUTO_TEST_CASE(transport_failure_propagates_as_system_error) {
 }
 
 BOOST_AUTO_TEST_CASE(api_prefix_of_the_base_url_is_used_for_every_target) {
-    auto other_state = std::make_shared<detail::client_state>(
-        ctx.get_executor(), opts, detail::parse_base_url("http://127.0.0.1:8000/hub/api/"), http);
-    auto other = detail::access::tokens(other_state);
+    auto o = opts;
+    o.base_url = "http://127.0.0.1:8000/hub/api/";
+    auto other = hub::client{ctx.get_executor(), o}.tokens();
     http->answer(200, "OK", R"({"count":0,"next":null,"previous":null,"results":[]})");
     http->answer(200, "OK", read_200);
     (void)run(list_with(other, 5, std::nullopt));
@@ -376,12 +375,10 @@ BOOST_AUTO_TEST_CASE(api_prefix_of_the_base_url_is_used_for_every_target) {
 BOOST_AUTO_TEST_CASE(operation_keeps_the_state_alive_after_the_api_object_is_gone) {
     http->answer(200, "OK", read_200);
     asio::awaitable<hub::token> op = [&] {
-        auto copy = detail::access::tokens(state);
-        return read_with(copy, "309cb783");
-    }();
-    state.reset();
-    api = detail::access::tokens(std::make_shared<detail::client_state>(
-        ctx.get_executor(), opts, detail::parse_base_url(opts.base_url), http));
+        hub::client client{ctx.get_executor(), opts};
+        return read_with(client.tokens(), "309cb783");
+    }();  // the client and its tokens_api are gone
+    api = hub::client{ctx.get_executor(), opts}.tokens();
     auto t = run(std::move(op));
     BOOST_TEST(t.id == "309cb783");
 }

@@ -1,28 +1,23 @@
-// Errors for completion tokens other than the default: every operation can complete a handler
-// with `void(error_code, T)`. A non-2xx answer then arrives as an error code in `http_category()`
-// whose value is the status (404, 503...); pass a `diagnostics` to keep the Hub's message, field
-// errors, headers and body as well.
+// What a failed operation had to say, for completion tokens: every operation can complete a
+// handler with `void(error_code, T)`. A non-2xx answer then arrives as an error code in
+// `http_category()` whose value is the status (404, 503...); pass a `diagnostics` before the
+// completion token, as Boost.MySQL does, to keep the Hub's message, field errors, headers and body.
 //
 //     hub::diagnostics diag;
-//     auto [ec, t] = co_await tokens.read(key, asio::as_tuple(asio::use_awaitable), &diag);
+//     auto [ec, t] = co_await tokens.read(key, diag, asio::as_tuple(asio::use_awaitable));
 //     if (ec.category() == hub::http_category()) std::cerr << diag.http_error->message();
 #pragma once
 
 #include <stencila/hub/error.hpp>
-
-#include <boost/system/error_code.hpp>
 
 #include <optional>
 #include <string>
 
 namespace stencila::hub {
 
-/// Error codes for non-2xx answers: the value is the HTTP status.
-const boost::system::error_category& http_category() noexcept;
-
 /// What an operation that failed had to say, in full. Filled on failure, cleared on success.
 struct diagnostics {
-    std::string message{};                ///< the text an exception would have had
+    std::string message{};                  ///< the text an exception would have had
     std::optional<api_error> http_error{};  ///< for a non-2xx answer: status, message, errors, headers, body
     void clear() {
         message.clear();

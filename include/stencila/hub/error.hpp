@@ -1,13 +1,18 @@
-// Errors. A non-2xx answer from the Hub is an `api_error`; anything that stops an answer from
-// arriving or being understood is a `boost::system::system_error` whose code is either an
-// `error` below or the operating system's (connection refused, reset, host not found...).
+// Errors. Every failure is a `boost::system::system_error`, so one `catch` takes them all; its
+// code is an `error` below, the operating system's (connection refused, reset, host not found...),
+// or, when the Hub answered with a status other than 2xx, that status in `http_category()`. The
+// last kind is thrown as `api_error`, which also carries the Hub's message, field errors, headers
+// and body. With completion tokens the same codes arrive as `error_code`s, and a `diagnostics`
+// keeps the rest (diagnostics.hpp).
 #pragma once
 
 #include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
 
+#include <chrono>
 #include <optional>
-#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -42,7 +47,11 @@ enum class error {
     walk_timeout,               ///< a walk's own deadline (`paging::deadline`) passed
 };
 
+/// The category of `error` codes, named "stencila.hub".
 const boost::system::error_category& error_category() noexcept;
+
+/// The category of non-2xx answers, named "stencila.hub.http": the value is the HTTP status.
+const boost::system::error_category& http_category() noexcept;
 
 inline boost::system::error_code make_error_code(error e) noexcept {
     return {static_cast<int>(e), error_category()};
@@ -54,11 +63,13 @@ struct field_error {
     std::string message{};
 };
 
-/// The Hub answered with a status other than 2xx.
+/// The Hub answered with a status other than 2xx. A `system_error` whose code is the status in
+/// `http_category()`, so `catch (const boost::system::system_error&)` takes it too.
 ///
-/// `what()` reads e.g. "Hub answered 403 Forbidden: Invalid token." and never contains a secret.
-/// For an HTML page (the Hub's 502 page) or an empty body it says so.
-class api_error : public std::runtime_error {
+/// `what()` reads e.g. "Hub answered 403 Forbidden: Invalid token." and never contains a secret
+/// (the request's own secrets are redacted should the server echo them). For an HTML page (the
+/// Hub's 502 page) or an empty body it says so.
+class api_error : public boost::system::system_error {
 public:
     struct details {
         unsigned status = 0;
@@ -68,10 +79,14 @@ public:
         std::vector<std::pair<std::string, std::string>> headers;  ///< response headers (Set-Cookie redacted)
         std::string body;                    ///< the body, cut to its first 4 KiB
         bool body_truncated = false;
+        /// How long the Hub asked to wait before trying again: its `Retry-After`, or for a 429 the
+        /// wait its throttle message names ("Expected available in 60 seconds.").
+        std::optional<std::chrono::milliseconds> retry_after{};
     };
 
     explicit api_error(details d);
 
+    [[nodiscard]] const char* what() const noexcept override { return text_.c_str(); }
     [[nodiscard]] unsigned status() const noexcept { return d_.status; }
     [[nodiscard]] const std::string& reason() const noexcept { return d_.reason; }
     [[nodiscard]] const std::string& message() const noexcept { return d_.message; }
@@ -83,9 +98,14 @@ public:
     [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
     [[nodiscard]] const std::string& body() const noexcept { return d_.body; }
     [[nodiscard]] bool body_truncated() const noexcept { return d_.body_truncated; }
+    /// How long the Hub asked to wait before trying again (429, 503), if it said: a service can
+    /// back off for exactly that long. The client has already retried when it could within its
+    /// deadline and `retry_policy::max_retry_after`.
+    [[nodiscard]] std::optional<std::chrono::milliseconds> retry_after() const noexcept { return d_.retry_after; }
 
 private:
     details d_{};
+    std::string text_;
 };
 
 }  // namespace stencila::hub

@@ -1,6 +1,7 @@
 // Everything of the Stencila Hub client library.
 #pragma once
 
+#include <stencila/hub/call_stats.hpp>
 #include <stencila/hub/client.hpp>
 #include <stencila/hub/datetime.hpp>
 #include <stencila/hub/diagnostics.hpp>
@@ -8,6 +9,9 @@
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>
 #include <stencila/hub/paging.hpp>
+#include <stencila/hub/pool_stats.hpp>
+#include <stencila/hub/remove_result.hpp>
 #include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>
+#include <stencila/hub/tokens_api.hpp>
 #include <stencila/hub/version.hpp>

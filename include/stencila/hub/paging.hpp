@@ -19,9 +19,12 @@
 //   the fetches in flight go on;
 // - `next(token)` takes any Asio completion token, handler `void(error_code, std::optional<T>)`,
 //   completed on its associated executor (default: the client's); the range must outlive it.
+//   `next(diag, token)` also keeps what the error had to say; `next(asio::use_awaitable)` is
+//   `next()`.
 #pragma once
 
 #include <stencila/hub/detail/handler.hpp>
+#include <stencila/hub/diagnostics.hpp>
 #include <stencila/hub/models.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -31,7 +34,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -71,10 +73,12 @@ public:
     /// The same with any completion token.
     template <class CompletionToken>
     auto next(CompletionToken&& token) {
-        using signature = void(boost::system::error_code, std::optional<token_page>);
-        return boost::asio::async_initiate<CompletionToken, signature>(
-            [this](auto handler) { start_next(detail::handler_of<std::optional<token_page>>(std::move(handler))); },
-            token);
+        if constexpr (detail::is_use_awaitable<CompletionToken>) return next();
+        else return next_with(nullptr, std::forward<CompletionToken>(token));
+    }
+    template <class CompletionToken>
+    auto next(diagnostics& diag, CompletionToken&& token) {
+        return next_with(&diag, std::forward<CompletionToken>(token));
     }
 
     /// Offset of the first token not yet yielded: where a new walk would resume.
@@ -89,7 +93,16 @@ private:
     friend class tokens_api;
     friend class token_range;
     explicit page_range(std::shared_ptr<detail::walk> w);
-    void start_next(detail::handler_of<std::optional<token_page>> h);
+    template <class CompletionToken>
+    auto next_with(diagnostics* diag, CompletionToken&& token) {
+        using signature = void(boost::system::error_code, std::optional<token_page>);
+        return boost::asio::async_initiate<CompletionToken, signature>(
+            [this](auto handler, diagnostics* d) {
+                start_next(d, detail::handler_of<std::optional<token_page>>(std::move(handler)));
+            },
+            token, diag);
+    }
+    void start_next(diagnostics* diag, detail::handler_of<std::optional<token_page>> h);
     std::shared_ptr<detail::walk> walk_;
 };
 
@@ -101,10 +114,12 @@ public:
     /// The same with any completion token.
     template <class CompletionToken>
     auto next(CompletionToken&& token) {
-        using signature = void(boost::system::error_code, std::optional<hub::token>);
-        return boost::asio::async_initiate<CompletionToken, signature>(
-            [this](auto handler) { start_next(detail::handler_of<std::optional<hub::token>>(std::move(handler))); },
-            token);
+        if constexpr (detail::is_use_awaitable<CompletionToken>) return next();
+        else return next_with(nullptr, std::forward<CompletionToken>(token));
+    }
+    template <class CompletionToken>
+    auto next(diagnostics& diag, CompletionToken&& token) {
+        return next_with(&diag, std::forward<CompletionToken>(token));
     }
     /// Up to `max_items` tokens (all when not given).
     boost::asio::awaitable<std::vector<token>> collect(std::optional<std::size_t> max_items = std::nullopt);
@@ -135,19 +150,22 @@ public:
 private:
     friend class tokens_api;
     explicit token_range(page_range pages, std::optional<std::int64_t> max_items);
-    void start_next(detail::handler_of<std::optional<hub::token>> h);
+    template <class CompletionToken>
+    auto next_with(diagnostics* diag, CompletionToken&& token) {
+        using signature = void(boost::system::error_code, std::optional<hub::token>);
+        return boost::asio::async_initiate<CompletionToken, signature>(
+            [this](auto handler, diagnostics* d) {
+                start_next(d, detail::handler_of<std::optional<hub::token>>(std::move(handler)));
+            },
+            token, diag);
+    }
+    void start_next(diagnostics* diag, detail::handler_of<std::optional<hub::token>> h);
     page_range pages_;
     std::optional<token_page> page_{};
     std::size_t index_ = 0;
     std::int64_t yielded_ = 0;
     std::int64_t start_ = 0;
     std::optional<std::int64_t> max_items_{};
-};
-
-/// What `remove_many` did with one token.
-struct remove_result {
-    enum class outcome { removed, not_found, failed } what = outcome::failed;
-    std::exception_ptr error{};  ///< for `failed`: the `api_error` or `system_error`
 };
 
 }  // namespace stencila::hub

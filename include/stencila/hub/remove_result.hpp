@@ -1,0 +1,20 @@
+// `remove_result`: what `tokens_api::remove_many` did with one token.
+#pragma once
+
+#include <stencila/hub/diagnostics.hpp>
+
+#include <boost/system/error_code.hpp>
+
+namespace stencila::hub {
+
+/// What `remove_many` did with one token.
+struct remove_result {
+    enum class outcome { removed, not_found, failed } what = outcome::failed;
+    /// For `failed`: the error, a code in `http_category()` for an error answer (403, 503...) or
+    /// another one (`hub::error`, the system's). None for `removed` and `not_found`.
+    boost::system::error_code error{};
+    /// For `failed`: the message, and for an error answer the Hub's reply in full.
+    diagnostics diag{};
+};
+
+}  // namespace stencila::hub

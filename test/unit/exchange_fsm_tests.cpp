@@ -1,0 +1,305 @@
+// The exchange state machine (src/detail/exchange_fsm.hpp) on a manual clock: every path a call
+// can take — first try, stale-connection retry, policy retries with backoff, Retry-After, budget,
+// attempt and whole-call deadlines, cancellation — as the sequence of actions it asks for.
+#include "detail/exchange_fsm.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+
+namespace asio = boost::asio;
+namespace hub = stencila::hub;
+namespace detail = stencila::hub::detail;
+using namespace std::chrono_literals;
+using kind = detail::exchange_fsm::action::kind;
+using detail::io_phase;
+using boost::system::error_code;
+
+namespace {
+
+struct fsm_fixture {
+    using clock = detail::exchange_fsm::clock;
+    clock::time_point now = clock::time_point{} + 1000s;
+    hub::retry_policy policy{};
+    detail::retry_budget budget{policy};
+    detail::call_counters counters;
+    detail::exchange_settings settings() {
+        detail::exchange_settings s;
+        s.retry = &policy;
+        s.budget = &budget;
+        s.counters = &counters;
+        s.deadline = now + 30s;
+        return s;
+    }
+    static detail::exchange_fsm::exchanged answer(unsigned status, bool keep = true) {
+        detail::exchange_fsm::exchanged e;
+        e.status = status;
+        e.keep_alive = keep;
+        e.sent_any = e.received_any = true;
+        return e;
+    }
+    static detail::exchange_fsm::exchanged broken(error_code ec, bool received, io_phase phase = io_phase::waiting) {
+        detail::exchange_fsm::exchanged e;
+        e.error = ec;
+        e.phase = phase;
+        e.sent_any = true;
+        e.received_any = received;
+        return e;
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(exchange_fsm, fsm_fixture)
+
+BOOST_AUTO_TEST_CASE(a_first_try_that_is_answered_acquires_exchanges_releases_and_is_done) {
+    detail::exchange_fsm m(settings(), true);
+    auto a = m.start(now);
+    BOOST_TEST((a.what == kind::acquire));
+    BOOST_TEST(!a.fresh);
+    BOOST_TEST((a.deadline == now + 30s));
+    a = m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    BOOST_TEST((a.what == kind::exchange));
+    BOOST_TEST((a.deadline == now + 30s));
+    a = m.on_exchanged(now, answer(200), 0.5);
+    BOOST_TEST((a.what == kind::release));
+    BOOST_TEST(a.keep);
+    a = m.on_released(now);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST(!a.error);
+    auto c = counters.snapshot();
+    BOOST_TEST(c.calls == 1u);
+    BOOST_TEST(c.attempts == 1u);
+    BOOST_TEST(c.requests_sent == 1u);
+    BOOST_TEST(c.answers_2xx == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_saying_connection_close_gives_the_connection_back_not_kept) {
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, false, 0.5);
+    auto a = m.on_exchanged(now, answer(404, false), 0.5);
+    BOOST_TEST((a.what == kind::release));
+    BOOST_TEST(!a.keep);
+    BOOST_TEST((m.on_released(now).what == kind::done));
+    BOOST_TEST(counters.snapshot().answers_4xx == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_reused_connection_that_fails_before_any_answer_byte_is_retried_once_at_once_on_a_fresh_one) {
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    auto a = m.on_exchanged(now, broken(hub::error::connection_closed, false), 0.5);
+    BOOST_TEST((a.what == kind::release));
+    BOOST_TEST(!a.keep);
+    a = m.on_released(now);
+    BOOST_TEST((a.what == kind::acquire));
+    BOOST_TEST(a.fresh);
+    BOOST_TEST(a.note == "on a fresh connection");
+    (void)m.on_lease(now, {}, io_phase::connecting, false, 0.5);
+    (void)m.on_exchanged(now, answer(200), 0.5);
+    BOOST_TEST((m.on_released(now).what == kind::done));
+    BOOST_TEST(counters.snapshot().stale_retries == 1u);
+    BOOST_TEST(counters.snapshot().attempts == 2u);
+    BOOST_TEST(m.attempts() == 1u);  // outside the policy: it does not use up an attempt
+}
+
+BOOST_AUTO_TEST_CASE(the_stale_retry_is_made_only_once_then_the_policy_decides) {
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    (void)m.on_exchanged(now, broken(hub::error::connection_closed, false), 0.5);
+    (void)m.on_released(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);  // reused again (say the pool had another)
+    (void)m.on_exchanged(now, broken(hub::error::connection_closed, false), 0.5);
+    auto a = m.on_released(now);
+    BOOST_TEST((a.what == kind::wait));  // a policy retry now, with backoff
+    BOOST_TEST(a.delay.count() == 50);   // draw 0.5 of the first cap (100 ms)
+    BOOST_TEST(counters.snapshot().stale_retries == 1u);
+    BOOST_TEST(counters.snapshot().retries_broken == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_create_is_never_sent_twice_after_its_request_may_have_arrived) {
+    detail::exchange_fsm m(settings(), false);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    (void)m.on_exchanged(now, broken(hub::error::connection_closed, false), 0.5);
+    auto a = m.on_released(now);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST((a.error == hub::error::connection_closed));
+    BOOST_TEST((a.phase == io_phase::waiting));
+    BOOST_TEST(counters.snapshot().transport_failures == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_create_that_could_not_connect_is_retried_since_it_never_left) {
+    detail::exchange_fsm m(settings(), false);
+    (void)m.start(now);
+    auto a = m.on_lease(now, asio::error::connection_refused, io_phase::connecting, false, 0.25);
+    BOOST_TEST((a.what == kind::wait));
+    BOOST_TEST(a.delay.count() == 25);
+    now += a.delay;
+    a = m.on_waited(now, {});
+    BOOST_TEST((a.what == kind::acquire));
+    BOOST_TEST(m.attempts() == 2u);
+    BOOST_TEST(counters.snapshot().retries_connect == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_retryable_status_is_retried_with_a_growing_jittered_backoff_for_idempotent_calls) {
+    policy.max_attempts = 4;
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    for (int expected : {50, 100, 200}) {  // draws of 0.5 under caps of 100, 200, 400 ms
+        (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+        auto a = m.on_exchanged(now, answer(503), 0.5);
+        BOOST_TEST((a.what == kind::release));
+        BOOST_TEST(a.keep);  // the answer was whole: the connection may serve again
+        a = m.on_released(now);
+        BOOST_REQUIRE((a.what == kind::wait));
+        BOOST_TEST(a.delay.count() == expected);
+        now += a.delay;
+        BOOST_TEST((m.on_waited(now, {}).what == kind::acquire));
+    }
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    (void)m.on_exchanged(now, answer(503), 0.5);
+    auto a = m.on_released(now);
+    BOOST_TEST((a.what == kind::done));  // attempts used up: the last answer stands
+    BOOST_TEST(!a.error);
+    BOOST_TEST(a.note == "no attempts left");
+    BOOST_TEST(counters.snapshot().retries_status == 3u);
+    BOOST_TEST(counters.snapshot().answers_5xx == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_create_answered_503_is_not_retried) {
+    detail::exchange_fsm m(settings(), false);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, false, 0.5);
+    (void)m.on_exchanged(now, answer(503), 0.5);
+    auto a = m.on_released(now);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST(!a.error);
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_sets_the_wait_and_one_past_the_deadline_ends_the_call_at_once) {
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    auto e = answer(429);
+    e.retry_after = 2s;
+    (void)m.on_exchanged(now, e, 0.5);
+    auto a = m.on_released(now);
+    BOOST_REQUIRE((a.what == kind::wait));
+    BOOST_TEST(a.delay.count() == 2000);
+    now += a.delay;
+    (void)m.on_waited(now, {});
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    e.retry_after = 60s;  // the call has 28 s left
+    (void)m.on_exchanged(now, e, 0.5);
+    a = m.on_released(now);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST(!a.error);  // the 429 stands, and its wait with it
+}
+
+BOOST_AUTO_TEST_CASE(an_attempt_timeout_shorter_than_the_call_is_named_so_and_retried) {
+    detail::exchange_settings s = settings();
+    s.attempt_timeout = 2s;
+    detail::exchange_fsm m(s, true);
+    (void)m.start(now);
+    auto a = m.on_lease(now, {}, io_phase::connecting, false, 0.5);
+    BOOST_TEST((a.deadline == now + 2s));
+    now += 2s;
+    (void)m.on_exchanged(now, broken(hub::error::request_timeout, true), 0.5);
+    a = m.on_released(now);
+    BOOST_TEST((a.what == kind::wait));
+    BOOST_TEST(counters.snapshot().retries_broken == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_calls_own_deadline_passing_ends_it_with_request_timeout) {
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, false, 0.5);
+    now += 30s;
+    (void)m.on_exchanged(now, broken(hub::error::request_timeout, true, io_phase::reading), 0.5);
+    auto a = m.on_released(now);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST((a.error == hub::error::request_timeout));
+    BOOST_TEST((a.phase == io_phase::reading));
+}
+
+BOOST_AUTO_TEST_CASE(no_retry_is_made_that_could_not_finish_before_the_deadline) {
+    policy.initial_backoff = 10s;
+    policy.max_backoff = 10s;
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    now += 25s;
+    auto a = m.on_lease(now, asio::error::connection_refused, io_phase::connecting, false, 0.9);  // 9 s > 5 s left
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST((a.error == asio::error::connection_refused));
+}
+
+BOOST_AUTO_TEST_CASE(an_exhausted_budget_refuses_the_retry_and_says_so) {
+    policy.budget_reserve = 0;
+    policy.budget_ratio = 0;
+    detail::retry_budget empty(policy);
+    auto s = settings();
+    s.budget = &empty;
+    detail::exchange_fsm m(s, true);
+    (void)m.start(now);
+    auto a = m.on_lease(now, asio::error::connection_refused, io_phase::connecting, false, 0.5);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST(a.note == "retry budget exhausted");
+    BOOST_TEST(counters.snapshot().retries_refused_by_budget == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(certificate_failures_and_pool_timeouts_end_the_call_at_once) {
+    for (auto ec : {error_code(hub::error::tls_untrusted_certificate), error_code(hub::error::tls_hostname_mismatch)}) {
+        detail::exchange_fsm m(settings(), true);
+        (void)m.start(now);
+        BOOST_TEST((m.on_lease(now, ec, io_phase::tls, false, 0.5).what == kind::done));
+    }
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    auto a = m.on_lease(now, hub::error::pool_timeout, io_phase::queued, false, 0.5);
+    BOOST_TEST((a.what == kind::done));
+    BOOST_TEST((a.phase == io_phase::queued));
+}
+
+BOOST_AUTO_TEST_CASE(cancellation_in_any_step_ends_the_call_with_operation_aborted_and_discards_the_connection) {
+    {
+        detail::exchange_fsm m(settings(), true);
+        (void)m.start(now);
+        BOOST_TEST((m.on_lease(now, asio::error::operation_aborted, io_phase::queued, false, 0.5).error ==
+                    asio::error::operation_aborted));
+    }
+    {
+        detail::exchange_fsm m(settings(), true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+        auto a = m.on_exchanged(now, broken(asio::error::operation_aborted, false), 0.5);
+        BOOST_TEST(!a.keep);
+        a = m.on_released(now);
+        BOOST_TEST((a.error == asio::error::operation_aborted));  // not taken for a stale connection
+    }
+    {
+        detail::exchange_fsm m(settings(), true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+        (void)m.on_exchanged(now, answer(503), 0.5);
+        (void)m.on_released(now);
+        BOOST_TEST((m.on_waited(now, asio::error::operation_aborted).error == asio::error::operation_aborted));
+    }
+    BOOST_TEST(counters.snapshot().cancelled == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(one_attempt_in_all_is_never_retried) {
+    policy.max_attempts = 1;
+    detail::exchange_fsm m(settings(), true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
+    (void)m.on_exchanged(now, answer(503), 0.5);
+    BOOST_TEST((m.on_released(now).what == kind::done));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
