@@ -2,6 +2,7 @@
 // hub-emulator. One subcommand per workload; each prints one RESULT line (see common.hpp).
 //
 //   hub_bench read      --url U [--ca F] --tokens FILE --calls N --inflight 32 --pool 32 [--emulator-pid P]
+//                       [--completion token]   (each read through `read(token, as_tuple(deferred))`)
 //   hub_bench walk      --url U [--ca F] --tokens FILE --page-size P --concurrency C --prefetch F
 //   hub_bench scale     --url U [--ca F] --tokens FILE --calls 10000 --pool 32
 //   hub_bench cold      --url U [--ca F] --tokens FILE --calls N      (a new client per call)
@@ -18,6 +19,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -60,13 +62,21 @@ void run(F body) {
 
 std::int64_t sink = 0;  // keeps the results observable
 
+bool through_token = false;  // --completion token: reads through the completion-token form
+
 // Reads tokens[next % size] until `calls` reads have been started in all.
 asio::awaitable<void> read_worker(hub::tokens_api api, const std::vector<std::string>& tokens, std::size_t& next,
                                   std::size_t calls) {
     for (std::size_t i; (i = next++) < calls;) {
         hub::secret s{tokens[i % tokens.size()]};
-        auto t = co_await api.read(std::move(s));
-        sink += t.user;
+        if (through_token) {
+            auto [ec, t] = co_await api.read(std::move(s), asio::as_tuple(asio::deferred));
+            if (ec) throw boost::system::system_error(ec);
+            sink += t.user;
+        } else {
+            auto t = co_await api.read(std::move(s));
+            sink += t.user;
+        }
     }
 }
 
@@ -91,6 +101,7 @@ int cmd_read(const bench::flags& f) {
     auto s = make_setup(f, 100'000);
     auto calls = static_cast<std::size_t>(f.num("calls", 20'000));
     auto inflight = static_cast<std::size_t>(f.num("inflight", 32));
+    through_token = f.str("completion") == "token";
     bench::measure m(s.emulator_pid);
     hub::pool_stats stats;
     run([&]() -> asio::awaitable<void> {
@@ -104,6 +115,7 @@ int cmd_read(const bench::flags& f) {
     bench::result r("W1");
     r.add("impl", "hub").add("proto", s.opts.base_url.rfind("https", 0) == 0 ? "https" : "http");
     r.add("thread_safe", s.opts.pool.thread_safe ? 1L : 0L);
+    if (through_token) r.add("completion", "token");
     bench::add_cpu(r, m, calls);
     r.add("conns", stats.opened).add("reused", stats.reused).add("retried", stats.retried);
     r.print();

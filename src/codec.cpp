@@ -38,6 +38,24 @@ error_code map_parse_error(error_code ec) {
 
 }  // namespace
 
+std::string fixed_fields(std::string_view host_header, std::string_view user_agent) {
+    std::string out = "Host: ";
+    out += host_header;
+    out += "\r\nUser-Agent: ";
+    out += user_agent;
+    out += "\r\nAccept: application/json\r\n";
+    return out;
+}
+
+std::string authorization_value(std::string_view prefix, std::string_view key) {
+    if (key.empty()) return {};
+    if (prefix.empty()) return std::string(key);
+    std::string out(prefix);
+    out += ' ';
+    out += key;
+    return out;
+}
+
 void write_request_head(std::string& out, const http_request& request, std::string_view fixed_fields,
                         std::string_view authorization) {
     out.clear();
@@ -133,7 +151,7 @@ http_response response_reader::take(error_code& ec) {
     http_response response;
     auto& msg = parser_->p.get();
     response.status = msg.result_int();
-    if (response.status < 200 || response.status > 299) {  // what only an api_error needs
+    if (classify(response.status) != status_class::success) {  // what only an api_error needs
         response.reason = std::string(msg.reason());
         if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
         for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));

@@ -88,10 +88,12 @@ exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exc
     release.what = action::kind::release;
     if (!r.error) {
         auto s = r.status;
-        count(s >= 200 && s < 300   ? &call_counters::answers_2xx
-              : s >= 400 && s < 500 ? &call_counters::answers_4xx
-              : s >= 500 && s < 600 ? &call_counters::answers_5xx
-                                    : &call_counters::answers_other);
+        switch (classify(s)) {
+            case status_class::success: count(&call_counters::answers_2xx); break;
+            case status_class::client_error: count(&call_counters::answers_4xx); break;
+            case status_class::server_error: count(&call_counters::answers_5xx); break;
+            default: count(&call_counters::answers_other); break;
+        }
         release.keep = r.keep_alive;
         if (idempotent_ && retryable_status(s)) {
             attempt_outcome outcome{{}, s, false, idempotent_, r.retry_after};

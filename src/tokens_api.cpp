@@ -1,5 +1,6 @@
 // The four calls: build the request, exchange it, map the answer to a model or an `api_error`.
 #include "detail/client_state.hpp"
+#include "detail/codec.hpp"
 #include "detail/error_envelope.hpp"
 #include "detail/json_models.hpp"
 #include "detail/token_calls.hpp"
@@ -30,7 +31,7 @@ constexpr std::string_view detail_route = "/tokens/{token}/";
 
 // Non-2xx answers become `api_error`s, without the request's secrets should the server echo them.
 http_response&& expect_success(const http_request& req, http_response&& r) {
-    if (r.status < 200 || r.status > 299) throw detail::make_api_error(std::move(r), req.secrets);
+    if (detail::classify(r.status) != detail::status_class::success) throw detail::make_api_error(std::move(r), req.secrets);
     return std::move(r);
 }
 

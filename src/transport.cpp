@@ -81,11 +81,8 @@ public:
         settings_.base = &base_;
         settings_.tls = tls_.get();
         settings_.proxy = choose_proxy(opts_, base_, [](const char* n) -> const char* { return std::getenv(n); });
-        settings_.fixed_fields = "Host: " + base_.where.host_header + "\r\nUser-Agent: " + opts_.user_agent +
-                                 "\r\nAccept: application/json\r\n";
-        if (!opts_.api_key.empty())
-            settings_.authorization =
-                opts_.api_key_prefix.empty() ? opts_.api_key.reveal() : opts_.api_key_prefix + " " + opts_.api_key.reveal();
+        settings_.fixed_fields = fixed_fields(base_.where.host_header, opts_.user_agent);
+        settings_.authorization = authorization_value(opts_.api_key_prefix, opts_.api_key.reveal());
         if (base_.where.https && !opts_.tls.verify)
             log(opts_, log_level::warning, "TLS verification is OFF (options.tls.verify = false): any server can pose as " +
                                                base_.where.host_header);

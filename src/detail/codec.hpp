@@ -17,6 +17,11 @@
 
 namespace stencila::hub::detail {
 
+/// The fields every request of a client carries: "Host: ...\r\nUser-Agent: ...\r\nAccept: ...\r\n".
+[[nodiscard]] std::string fixed_fields(std::string_view host_header, std::string_view user_agent);
+/// The value of `Authorization` for an API key: "<prefix> <key>", or the key alone without a prefix.
+[[nodiscard]] std::string authorization_value(std::string_view prefix, std::string_view key);
+
 /// Writes the head of `request` into `out` (replacing what it held): the request line, the
 /// client's fixed fields ("Host", "User-Agent", "Accept"), `Accept-Encoding: gzip` when asked,
 /// `Authorization: <authorization>` when the request is authorized and one is given, and the
@@ -69,6 +74,23 @@ private:
     bool done_ = false;
     bool got_some_ = false;
 };
+
+/// What an answer's status says, by class.
+enum class status_class { informational, success, redirection, client_error, server_error, out_of_range };
+constexpr status_class classify(unsigned status) noexcept {
+    return status >= 100 && status < 200   ? status_class::informational
+           : status >= 200 && status < 300 ? status_class::success
+           : status >= 300 && status < 400 ? status_class::redirection
+           : status >= 400 && status < 500 ? status_class::client_error
+           : status >= 500 && status < 600 ? status_class::server_error
+                                           : status_class::out_of_range;
+}
+
+/// The statuses worth another try for an idempotent call: the Hub's throttle (429) and a front
+/// that could not reach it (502, 503, 504).
+constexpr bool retryable_status(unsigned status) noexcept {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+}
 
 /// How long the server asks the client to wait before asking again: its `Retry-After` (seconds or
 /// an HTTP-date, taken relative to `now`), or, for a 429 without one, the wait the Hub's throttle

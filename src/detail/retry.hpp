@@ -3,6 +3,8 @@
 // with a fixed clock and a fixed random draw.
 #pragma once
 
+#include "detail/codec.hpp"  // retryable_status
+
 #include <stencila/hub/retry.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -58,10 +60,5 @@ private:
 /// operation's deadline. Spends from `budget` only when it says yes.
 retry_decision decide_retry(const retry_policy& policy, const attempt_outcome& outcome, std::uint32_t attempt,
                             double draw, std::chrono::milliseconds remaining, retry_budget& budget);
-
-/// The statuses worth another try for an idempotent call.
-constexpr bool retryable_status(unsigned status) noexcept {
-    return status == 429 || status == 502 || status == 503 || status == 504;
-}
 
 }  // namespace stencila::hub::detail

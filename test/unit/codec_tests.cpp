@@ -245,4 +245,43 @@ BOOST_AUTO_TEST_CASE(an_encoding_never_offered_is_malformed_and_identity_is_plai
     BOOST_TEST((r.error == hub::error::malformed_response));
 }
 
+BOOST_AUTO_TEST_CASE(fixed_fields_and_authorization_are_written_once_per_client) {
+    BOOST_TEST(detail::fixed_fields("hub.example.org:8443", "t/1") ==
+               "Host: hub.example.org:8443\r\nUser-Agent: t/1\r\nAccept: application/json\r\n");
+    BOOST_TEST(detail::authorization_value("Token", "k") == "Token k");
+    BOOST_TEST(detail::authorization_value("", "k") == "k");
+    BOOST_TEST(detail::authorization_value("Token", "").empty());
+}
+
+BOOST_AUTO_TEST_CASE(statuses_are_judged_by_class_and_only_throttle_and_gateway_ones_are_retryable) {
+    using c = detail::status_class;
+    BOOST_TEST((detail::classify(100) == c::informational));
+    BOOST_TEST((detail::classify(204) == c::success));
+    BOOST_TEST((detail::classify(301) == c::redirection));
+    BOOST_TEST((detail::classify(404) == c::client_error));
+    BOOST_TEST((detail::classify(599) == c::server_error));
+    BOOST_TEST((detail::classify(600) == c::out_of_range));
+    BOOST_TEST((detail::classify(0) == c::out_of_range));
+    for (unsigned s = 100; s < 600; ++s)
+        BOOST_TEST(detail::retryable_status(s) == (s == 429 || s == 502 || s == 503 || s == 504), s);
+}
+
+BOOST_AUTO_TEST_CASE(the_wait_comes_from_retry_after_or_for_a_429_from_the_hubs_throttle_message) {
+    auto now = std::chrono::system_clock::now();
+    detail::http_response r;
+    r.status = 429;
+    r.body = R"({"message":"Request was throttled. Expected available in 60 seconds."})";
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds{60'000})));
+    r.body = R"({"message":"Request was throttled. Expected available in 1 second."})";
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds{1'000})));
+    r.headers.emplace_back("Retry-After", "7");  // a header says it first
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds{7'000})));
+    r.headers.clear();
+    r.body = R"({"message":"Request was throttled."})";
+    BOOST_TEST(!detail::retry_after_of(r, now));
+    r.status = 503;  // the message is the Hub's throttle's only
+    r.body = R"({"message":"Expected available in 5 seconds."})";
+    BOOST_TEST(!detail::retry_after_of(r, now));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
