@@ -19,11 +19,9 @@ asio::awaitable<void> co_main(example_settings s) {
     std::cout << "1. created token " << created.id << "… for " << created.username << " (user " << created.user
               << "), expires " << hub::format_datetime(*created.expiry) << "\n";
 
-    // `list` needs an API key: use the token just created.
-    auto keyed = s.options;
-    keyed.api_key = created.token;
-    hub::client authorized{executor, keyed};
-    auto page = co_await authorized.tokens().list(10);
+    // `list` needs an API key: use the token just created, on the same client and pool.
+    auto mine = tokens.with({.api_key = created.token});
+    auto page = co_await mine.list(10);
     std::cout << "2. listed " << page.results.size() << " of " << page.count << " tokens:";
     for (const auto& t : page.results) std::cout << " " << t.id;
     std::cout << "\n";

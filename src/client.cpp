@@ -26,6 +26,7 @@ client::client(boost::asio::any_io_executor executor, options opts) {
     state_ = std::make_shared<detail::client_state>(std::move(executor), std::move(opts), std::move(base), std::move(http));
 }
 
+tokens_api client::tokens() const { return tokens_api{state_, state_->defaults}; }
 pool_stats client::stats() const { return state_->http->stats(); }
 hub::call_stats client::call_stats() const { return state_->http->call_stats(); }
 const options& client::config() const { return state_->opts; }

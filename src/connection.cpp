@@ -238,10 +238,10 @@ error_code connection::map_handshake_error(error_code ec) {
 // `stream_truncated`, an error, so a truncated body is never taken for a whole one.
 template <class Stream>
 asio::awaitable<io_result> connection::run_exchange(Stream& stream, const http_request& request,
-                                                    http_response& response) {
+                                                    std::string_view authorization, http_response& response) {
     const auto& opts = *settings_.opts;
     auto use_tuple = completion(co_await asio::this_coro::executor);
-    write_request_head(head_, request, settings_.fixed_fields, settings_.authorization);
+    write_request_head(head_, request, settings_.fixed_fields, authorization);
     const std::array<asio::const_buffer, 2> out{asio::buffer(head_), asio::buffer(request.body)};
     auto [wec, written] = co_await asio::async_write(stream, out, use_tuple);
     sent_any_ = written > 0;
@@ -274,15 +274,15 @@ asio::awaitable<io_result> connection::run_exchange(Stream& stream, const http_r
     co_return io_result{};
 }
 
-asio::awaitable<io_result> connection::exchange(const http_request& request, http_response& response,
-                                                clock::time_point deadline) {
+asio::awaitable<io_result> connection::exchange(const http_request& request, std::string_view authorization,
+                                                http_response& response, clock::time_point deadline) {
     keep_alive_ = false;
     received_any_ = false;
     sent_any_ = false;
     healthy_ = false;
     arm(tcp(), deadline);
-    auto result = secure_ ? co_await run_exchange(*secure_, request, response)
-                          : co_await run_exchange(*plain_, request, response);
+    auto result = secure_ ? co_await run_exchange(*secure_, request, authorization, response)
+                          : co_await run_exchange(*plain_, request, authorization, response);
     if (result) co_return result;
     healthy_ = true;
     if (secure_ && sessions_ && !remembered_) {

@@ -22,8 +22,8 @@ using boost::system::system_error;
 
 namespace detail {
 
-walk::walk(state_ptr client, paging p)
-    : reached(p.offset), client_(std::move(client)), opts_(p), plan_(p, client_->base),
+walk::walk(state_ptr client, call_ptr call, paging p)
+    : reached(p.offset), client_(std::move(client)), call_(std::move(call)), opts_(p), plan_(p, client_->base),
       strand_(asio::make_strand(client_->executor)), wakeup_(strand_),
       deadline_(p.deadline.count() > 0 ? std::chrono::steady_clock::now() + p.deadline
                                        : std::chrono::steady_clock::time_point::max()) {}
@@ -50,7 +50,7 @@ asio::awaitable<void> walk::fetch(std::shared_ptr<walk> self, page_fetch f) {
     std::optional<token_page> page;
     std::exception_ptr error;
     try {
-        page = co_await list_page(self->client_, std::move(f.target), self->opts_.gzip);
+        page = co_await list_page(self->client_, self->call_, std::move(f.target), self->opts_.gzip);
     } catch (...) {
         error = std::current_exception();
     }
@@ -196,9 +196,9 @@ page_range tokens_api::pages(paging p) const {
     if (p.page_size <= 0 || p.offset < 0 || p.concurrency == 0 || (p.max_items && *p.max_items < 0))
         throw detail::failure(make_error_code(error::invalid_argument),
                            "pages: page_size and concurrency must be positive, offset and max_items not negative");
-    if (state_->opts.api_key.empty())
-        throw detail::failure(make_error_code(error::invalid_argument), "pages: listing tokens needs options::api_key");
-    return page_range{std::make_shared<detail::walk>(state_, p)};
+    if (call_->api_key.empty())
+        throw detail::failure(make_error_code(error::invalid_argument), "pages: listing tokens needs an API key (options::api_key or call_options::api_key)");
+    return page_range{std::make_shared<detail::walk>(state_, call_, p)};
 }
 
 token_range tokens_api::all(paging p) const {

@@ -26,11 +26,11 @@ struct removal_batch {
     std::atomic<std::size_t> next{0};
 };
 
-asio::awaitable<void> remove_worker(detail::state_ptr s, std::shared_ptr<removal_batch> batch) {
+asio::awaitable<void> remove_worker(detail::state_ptr s, detail::call_ptr c, std::shared_ptr<removal_batch> batch) {
     for (std::size_t i; (i = batch->next.fetch_add(1)) < batch->tokens.size();) {
         auto& result = batch->results[i];
         try {
-            co_await detail::remove_token(s, detail::checked_token_target(*s, batch->tokens[i]), batch->tokens[i]);
+            co_await detail::remove_token(s, c, detail::checked_token_target(*s, batch->tokens[i]), batch->tokens[i]);
             result.what = remove_result::outcome::removed;
         } catch (const system_error& e) {  // api_error too
             if (e.code() == asio::error::operation_aborted) throw;
@@ -46,13 +46,13 @@ asio::awaitable<void> remove_worker(detail::state_ptr s, std::shared_ptr<removal
     }
 }
 
-asio::awaitable<std::vector<remove_result>> remove_all(detail::state_ptr s, std::shared_ptr<removal_batch> batch,
+asio::awaitable<std::vector<remove_result>> remove_all(detail::state_ptr s, detail::call_ptr c, std::shared_ptr<removal_batch> batch,
                                                        std::size_t concurrency) {
     auto ex = co_await asio::this_coro::executor;
-    using op = decltype(asio::co_spawn(ex, remove_worker(s, batch), asio::deferred));
+    using op = decltype(asio::co_spawn(ex, remove_worker(s, c, batch), asio::deferred));
     std::vector<op> workers;
     for (std::size_t i = 0; i < std::min(concurrency, batch->tokens.size()); ++i)
-        workers.push_back(asio::co_spawn(ex, remove_worker(s, batch), asio::deferred));
+        workers.push_back(asio::co_spawn(ex, remove_worker(s, c, batch), asio::deferred));
     if (!workers.empty()) {
         auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(workers))
                                    .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
@@ -70,7 +70,7 @@ asio::awaitable<std::vector<remove_result>> tokens_api::remove_many(std::vector<
     auto batch = std::make_shared<removal_batch>();
     batch->results.resize(tokens.size());
     batch->tokens = std::move(tokens);
-    return remove_all(state_, std::move(batch), concurrency);
+    return remove_all(state_, call_, std::move(batch), concurrency);
 }
 
 }  // namespace stencila::hub

@@ -18,6 +18,7 @@ namespace asio = boost::asio;
 using detail::http_method;
 using detail::http_request;
 using detail::http_response;
+using detail::call_ptr;
 using detail::state_ptr;
 
 namespace {
@@ -51,20 +52,22 @@ auto parse_answer(const state_ptr& s, const http_request& req, http_response&& r
 
 // The coroutines take the state by value: an operation keeps it alive, whatever happens to the
 // `tokens_api` or `client` it was started from.
-asio::awaitable<created_token> do_create(state_ptr s, std::string body, bool authorize, secret credential) {
-    const std::array<std::string_view, 2> secrets{credential.reveal(), s->opts.api_key.reveal()};
+asio::awaitable<created_token> do_create(state_ptr s, call_ptr c, std::string body, bool authorize, secret credential) {
+    const std::array<std::string_view, 2> secrets{credential.reveal(), c->api_key.reveal()};
     http_request req{http_method::post, detail::tokens_target(s->base, {}, {}), collection_route, std::move(body), authorize};
     req.secrets = secrets;
+    req.call = c.get();
     http_response r;
     co_await s->http->exchange(req, r);
     co_return parse_answer(s, req, std::move(r), detail::parse_created_token);
 }
 
 
-asio::awaitable<token> do_read(state_ptr s, std::string target, secret token) {
+asio::awaitable<token> do_read(state_ptr s, call_ptr c, std::string target, secret token) {
     const std::array<std::string_view, 1> secrets{token.reveal()};
     http_request req{http_method::get, std::move(target), detail_route, {}, false};
     req.secrets = secrets;
+    req.call = c.get();
     http_response r;
     co_await s->http->exchange(req, r);
     co_return parse_answer(s, req, std::move(r), detail::parse_token);
@@ -80,19 +83,21 @@ std::string checked_token_target(const client_state& s, const secret& token) {
     return token_target(s.base, token.reveal());
 }
 
-asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip) {
-    const std::array<std::string_view, 1> secrets{s->opts.api_key.reveal()};
+asio::awaitable<token_page> list_page(state_ptr s, call_ptr c, std::string target, bool gzip) {
+    const std::array<std::string_view, 1> secrets{c->api_key.reveal()};
     http_request req{http_method::get, std::move(target), collection_route, {}, true, gzip};
     req.secrets = secrets;
+    req.call = c.get();
     http_response r;
     co_await s->http->exchange(req, r);
     co_return parse_answer(s, req, std::move(r), parse_token_page);
 }
 
-asio::awaitable<void> remove_token(state_ptr s, std::string target, secret token) {
+asio::awaitable<void> remove_token(state_ptr s, call_ptr c, std::string target, secret token) {
     const std::array<std::string_view, 1> secrets{token.reveal()};
     http_request req{http_method::delete_, std::move(target), detail_route, {}, false};
     req.secrets = secrets;
+    req.call = c.get();
     http_response r;
     co_await s->http->exchange(req, r);
     expect_success(req, std::move(r));
@@ -104,35 +109,37 @@ asio::awaitable<created_token> tokens_api::create(password_credentials c) const 
     if (c.username.empty() || c.password.empty())
         reject(error::invalid_argument, "create: username and password must both be given");
     auto body = detail::create_body(c);
-    return do_create(state_, std::move(body), false, std::move(c.password));
+    return do_create(state_, call_, std::move(body), false, std::move(c.password));
 }
 
 asio::awaitable<created_token> tokens_api::create(openid_credentials c) const {
     if (c.jwt.empty()) reject(error::invalid_argument, "create: the OpenID token is empty");
     auto body = detail::create_body(c);
-    return do_create(state_, std::move(body), false, std::move(c.jwt));
+    return do_create(state_, call_, std::move(body), false, std::move(c.jwt));
 }
 
 asio::awaitable<created_token> tokens_api::create() const {
-    if (state_->opts.api_key.empty())
-        reject(error::invalid_argument, "create: no credentials given and no options::api_key configured");
-    return do_create(state_, "{}", true, {});
+    if (call_->api_key.empty())
+        reject(error::invalid_argument, "create: no credentials given and no API key (options::api_key or call_options::api_key)");
+    return do_create(state_, call_, "{}", true, {});
 }
 
 asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset) const {
     if ((limit && *limit <= 0) || (offset && *offset < 0))
         reject(error::invalid_argument, "list: limit must be positive and offset not negative");
-    return detail::list_page(state_, detail::tokens_target(state_->base, limit, offset), false);
+    return detail::list_page(state_, call_, detail::tokens_target(state_->base, limit, offset), false);
 }
 
 asio::awaitable<token> tokens_api::read(secret token) const {
     auto target = detail::checked_token_target(*state_, token);
-    return do_read(state_, std::move(target), std::move(token));
+    return do_read(state_, call_, std::move(target), std::move(token));
 }
 
 asio::awaitable<void> tokens_api::remove(secret token) const {
     auto target = detail::checked_token_target(*state_, token);
-    return detail::remove_token(state_, std::move(target), std::move(token));
+    return detail::remove_token(state_, call_, std::move(target), std::move(token));
 }
+
+tokens_api tokens_api::with(call_options o) const { return tokens_api{state_, call_->with(o, state_->opts)}; }
 
 }  // namespace stencila::hub

@@ -1,5 +1,6 @@
 #include "detail/transport.hpp"
 
+#include "detail/call_settings.hpp"
 #include "detail/codec.hpp"
 #include "detail/connection.hpp"
 #include "detail/connection_pool.hpp"
@@ -82,7 +83,6 @@ public:
         settings_.tls = tls_.get();
         settings_.proxy = choose_proxy(opts_, base_, [](const char* n) -> const char* { return std::getenv(n); });
         settings_.fixed_fields = fixed_fields(base_.where.host_header, opts_.user_agent);
-        settings_.authorization = authorization_value(opts_.api_key_prefix, opts_.api_key.reveal());
         if (base_.where.https && !opts_.tls.verify)
             log(opts_, log_level::warning, "TLS verification is OFF (options.tls.verify = false): any server can pose as " +
                                                base_.where.host_header);
@@ -93,12 +93,13 @@ public:
     // pool holds this frame and one waiter entry in the pool, nothing else.
     asio::awaitable<void> exchange(const http_request& request, http_response& response) override {
         auto self = shared_from_this();  // outstanding operations keep the transport alive
+        const auto& call = request.call ? *request.call : *defaults_;  // the call's own settings, or the client's
         exchange_settings es;
-        es.retry = &opts_.retry;
+        es.retry = &call.retry;
         es.budget = &budget_;
         es.counters = &counters_;
-        es.deadline = opts_.timeouts.request.count() > 0 ? clock::now() + opts_.timeouts.request : clock::time_point::max();
-        es.attempt_timeout = opts_.timeouts.attempt;
+        es.deadline = call.request_timeout.count() > 0 ? clock::now() + call.request_timeout : clock::time_point::max();
+        es.attempt_timeout = call.attempt_timeout;
         exchange_fsm fsm(es, request.idempotent());
         std::unique_ptr<connection> conn;  // the connection of the attempt under way
         attempt_notes notes;
@@ -116,7 +117,7 @@ public:
                     act = co_await acquire(fsm, conn, act, notes);
                 } else if (act.what == kind::exchange) {
                     response = {};
-                    auto r = co_await conn->exchange(request, response, act.deadline);
+                    auto r = co_await conn->exchange(request, call.authorization, response, act.deadline);
                     exchange_fsm::exchanged e{r.error, r.phase, conn->received_any(), conn->sent_any(), response.status,
                                               conn->keep_alive(), {}};
                     if (!r.error) e.retry_after = retry_after_of(response, std::chrono::system_clock::now());
@@ -256,6 +257,7 @@ private:
     pool_type pool_;
     retry_budget budget_{opts_.retry};
     call_counters counters_;
+    call_ptr defaults_ = call_settings::of(opts_);  // for requests that carry no call settings
 };
 
 }  // namespace

@@ -35,7 +35,6 @@ struct connection_settings {
     const options* opts = nullptr;
     const base_url* base = nullptr;
     boost::asio::ssl::context* tls = nullptr;  ///< null for http
-    std::string authorization;                 ///< "<prefix> <key>", or empty
     std::string fixed_fields;                  ///< "Host: ...\r\nUser-Agent: ...\r\nAccept: ...\r\n"
     std::optional<proxy_route> proxy;          ///< tunnel through this proxy
 };
@@ -70,9 +69,11 @@ public:
     /// resolution included, ends at `deadline` or at the connect timeout, and on cancellation.
     boost::asio::awaitable<io_result> open(clock::time_point deadline);
 
-    /// Writes `request` and reads the response into `response`. Run on `executor()`.
-    boost::asio::awaitable<io_result> exchange(const http_request& request, http_response& response,
-                                               clock::time_point deadline);
+    /// Writes `request` (with `Authorization: <authorization>` when it is authorized: the header
+    /// is the call's, never the connection's) and reads the response into `response`. Run on
+    /// `executor()`.
+    boost::asio::awaitable<io_result> exchange(const http_request& request, std::string_view authorization,
+                                               http_response& response, clock::time_point deadline);
 
     /// Open, and the peer has neither closed it nor sent bytes nobody asked for (a non-blocking
     /// peek at the socket).
@@ -103,7 +104,7 @@ private:
                                                                                     clock::time_point deadline);
     template <class Stream>
     boost::asio::awaitable<io_result> run_exchange(Stream& stream, const http_request& request,
-                                                   http_response& response);
+                                                   std::string_view authorization, http_response& response);
 
     const connection_settings& settings_;
     boost::asio::any_io_executor executor_;

@@ -10,6 +10,8 @@
 
 namespace stencila::hub::detail {
 
+struct call_settings;
+
 enum class http_method { get, post, delete_ };
 
 /// "GET", "POST", "DELETE": for the request line and for messages.
@@ -32,6 +34,8 @@ struct http_request {
     /// What the request carries that must never come back in a message (the token in the path,
     /// the posted password, the API key): redacted from any error answer. Views into the caller's.
     std::span<const std::string_view> secrets{};
+    /// What the call goes by (its key, deadlines, retry policy); null: the client's own.
+    const call_settings* call = nullptr;
     /// Safe to send twice: the transport may retry it after a stale connection failed.
     [[nodiscard]] bool idempotent() const noexcept { return method != http_method::post; }
 };

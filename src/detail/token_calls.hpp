@@ -2,6 +2,7 @@
 // `remove_many` to reuse. An operation holds the state, so it outlives any `client` handle.
 #pragma once
 
+#include "detail/call_settings.hpp"
 #include "detail/client_state.hpp"
 
 #include <stencila/hub/models.hpp>
@@ -16,13 +17,13 @@ namespace stencila::hub::detail {
 using state_ptr = std::shared_ptr<client_state>;
 
 /// GET `target` (origin-form, as built by `tokens_target` or taken from a `next` link).
-boost::asio::awaitable<token_page> list_page(state_ptr s, std::string target, bool gzip);
+boost::asio::awaitable<token_page> list_page(state_ptr s, call_ptr c, std::string target, bool gzip);
 
 /// The target of one token, "<prefix>/tokens/<encoded>/"; an empty token throws
 /// `error::empty_token` (before any I/O).
 std::string checked_token_target(const client_state& s, const secret& token);
 
 /// DELETE of one token; `target` as built by `checked_token_target` from `token`.
-boost::asio::awaitable<void> remove_token(state_ptr s, std::string target, secret token);
+boost::asio::awaitable<void> remove_token(state_ptr s, call_ptr c, std::string target, secret token);
 
 }  // namespace stencila::hub::detail

@@ -24,7 +24,7 @@ namespace stencila::hub::detail {
 
 class walk : public std::enable_shared_from_this<walk> {
 public:
-    walk(state_ptr client, paging p);
+    walk(state_ptr client, call_ptr call, paging p);
 
     /// The next page in order (on the strand), nothing at the end; rethrows a page's error.
     boost::asio::awaitable<std::optional<token_page>> next();
@@ -47,6 +47,7 @@ private:
     void landed(std::uint64_t id, std::optional<token_page> page, std::exception_ptr error);
 
     state_ptr client_;
+    call_ptr call_;
     const paging opts_;
     paging_plan plan_;
     boost::asio::strand<boost::asio::any_io_executor> strand_;

@@ -149,6 +149,22 @@ BOOST_AUTO_TEST_CASE(readme_compiler_note_inline_forms_are_safe) {
     BOOST_TEST(listed == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(call_options_header_example) {
+    using namespace std::chrono_literals;
+    std::int64_t listed = -1;
+    run([&]() -> asio::awaitable<void> {
+        hub::options o{url};  // no client-wide key: the view brings Sam's
+        hub::client hub{co_await asio::this_coro::executor, o};
+        hub::secret sams_key{key};
+        // snippet: call_options.hpp, the first example
+        auto sams = hub.tokens().with({.api_key = sams_key, .timeout = 2s});
+        auto page = co_await sams.list(10, 0);   // Sam's tokens, on the client's pooled connections
+        // end snippet
+        listed = page.count;
+    });
+    BOOST_TEST(listed == 3);
+}
+
 BOOST_AUTO_TEST_CASE(emulator_examples) {
     for (int form = 0; form < 2; ++form) {
         hub::options options, client_options;

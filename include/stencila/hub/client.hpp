@@ -28,7 +28,8 @@ public:
     /// `error::invalid_argument` for unreadable TLS files.
     client(boost::asio::any_io_executor executor, options opts = {});
 
-    [[nodiscard]] tokens_api tokens() const { return tokens_api{state_}; }
+    /// The calls, with the client's settings; `tokens().with(call_options)` for others.
+    [[nodiscard]] tokens_api tokens() const;
     /// The connection pool's counters.
     [[nodiscard]] pool_stats stats() const;
     /// The calls' counters: attempts, requests, retries and why, answers by status class.

@@ -33,4 +33,31 @@ private:
     std::string value_;
 };
 
+/// A secret borrowed for a moment, e.g. in `call_options`: it points at a `secret` the caller
+/// keeps (or at a string it has), and is copied into a `secret` where it is kept. Trivially
+/// destructible, so an aggregate holding it is safe to build inside a `co_await` expression.
+class secret_ref {
+public:
+    secret_ref() = default;
+    secret_ref(const secret& s) noexcept : value_(s.reveal()), given_(true) {}      // NOLINT: implicit on purpose
+    secret_ref(const std::string& s) noexcept : value_(s), given_(true) {}         // NOLINT
+    explicit secret_ref(std::string_view value) noexcept : value_(value), given_(true) {}
+    // Not from temporaries: a call_options kept in a variable would point at what is gone.
+    secret_ref(secret&&) = delete;
+    secret_ref(std::string&&) = delete;
+
+    /// Whether one was given (an empty one given counts: it is rejected where a key is needed).
+    [[nodiscard]] bool given() const noexcept { return given_; }
+    [[nodiscard]] std::string_view reveal() const noexcept { return value_; }
+
+    /// Prints `[redacted]` (or `[none]`), never the value.
+    friend std::ostream& operator<<(std::ostream& os, const secret_ref& s) {
+        return os << (s.given_ ? "[redacted]" : "[none]");
+    }
+
+private:
+    std::string_view value_{};
+    bool given_ = false;
+};
+
 }  // namespace stencila::hub

@@ -24,6 +24,7 @@
 //   `tokens_api` and `client` it was started from may go at once.
 #pragma once
 
+#include <stencila/hub/call_options.hpp>
 #include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/diagnostics.hpp>
 #include <stencila/hub/error.hpp>
@@ -46,6 +47,7 @@ namespace stencila::hub {
 
 namespace detail {
 class client_state;
+struct call_settings;
 }  // namespace detail
 
 /// The four calls of the Hub's Tokens API. Cheap to copy; shares its client's pool.
@@ -68,6 +70,11 @@ public:
 
     /// DELETE /tokens/{token}/. No Authorization. (`delete` is a keyword.)
     boost::asio::awaitable<void> remove(secret token) const;
+
+    /// A view of these calls with some of the client's settings replaced (call_options.hpp): its
+    /// calls use the same pool and TLS context. Cheap; copies `o`'s key. Throws
+    /// `error::invalid_argument` for a key holding a line break.
+    [[nodiscard]] tokens_api with(call_options o) const;
 
     /// Walks the pages of `list` (see paging.hpp). Nothing is sent before the first `next()`.
     [[nodiscard]] page_range pages(paging p = {}) const;
@@ -172,8 +179,10 @@ private:
     void start_remove_many(std::pair<std::vector<secret>, std::size_t> p, diagnostics* d,
                            detail::handler_of<std::vector<remove_result>> h) const;
 
-    explicit tokens_api(std::shared_ptr<detail::client_state> state) : state_(std::move(state)) {}
+    tokens_api(std::shared_ptr<detail::client_state> state, std::shared_ptr<const detail::call_settings> call)
+        : state_(std::move(state)), call_(std::move(call)) {}
     std::shared_ptr<detail::client_state> state_;
+    std::shared_ptr<const detail::call_settings> call_;  // never null: the client's, or a view's
 };
 
 }  // namespace stencila::hub

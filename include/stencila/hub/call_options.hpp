@@ -1,0 +1,36 @@
+// `call_options`: settings for some calls, over the client's options and through its pool.
+//
+//     auto sams = hub.tokens().with({.api_key = sams_key, .timeout = 2s});
+//     auto page = co_await sams.list(10, 0);   // Sam's tokens, on the client's pooled connections
+//
+// A service acting for many users, each with their own API key, keeps one client (one pool, one
+// TLS context) and makes a view per user or per call; a call that needs a shorter deadline or no
+// retries gets a view too. Views are cheap (one small allocation when made), share everything
+// else with their client, and can be kept or made per call.
+#pragma once
+
+#include <stencila/hub/retry.hpp>
+#include <stencila/hub/secret.hpp>
+
+#include <chrono>
+#include <optional>
+
+namespace stencila::hub {
+
+/// What a `tokens_api::with` view changes; every field left out keeps the client's. It holds no
+/// string of its own (the key is borrowed, and copied by `with`), so it may be written inline,
+/// even inside a `co_await` expression (see the compiler notes in the README).
+struct call_options {
+    /// The API key `list` (and the walks) and `create()` without credentials send, in place of
+    /// `options::api_key`. It stays a secret: never in a message, a log line or a counter.
+    secret_ref api_key{};
+    /// The whole call's deadline, in place of `options::timeouts.request` (zero: no limit).
+    std::optional<std::chrono::milliseconds> timeout{};
+    /// One attempt's, in place of `options::timeouts.attempt`.
+    std::optional<std::chrono::milliseconds> attempt_timeout{};
+    /// The retry policy, in place of `options::retry` (`{.max_attempts = 1}`: never retry). The
+    /// retry budget stays the client's, shared by all its calls.
+    std::optional<retry_policy> retry{};
+};
+
+}  // namespace stencila::hub
