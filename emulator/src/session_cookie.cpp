@@ -1,0 +1,214 @@
+#include "session_cookie.hpp"
+
+#include "python_json.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstdint>
+#include <ctime>
+#include <stdexcept>
+
+namespace stencila::hub::emulator::detail {
+
+namespace {
+
+constexpr char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr char shortuuid_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";  // 57, no look-alikes
+constexpr std::string_view salt = "django.contrib.sessions.backends.signed_cookiessigner";
+
+/// base64.urlsafe_b64encode(...).strip(b'=')
+void append_base64url(std::string& out, const unsigned char* p, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        std::uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+        out.push_back(base64url[v >> 18]);
+        out.push_back(base64url[(v >> 12) & 63]);
+        out.push_back(base64url[(v >> 6) & 63]);
+        out.push_back(base64url[v & 63]);
+    }
+    if (n - i == 1) {
+        std::uint32_t v = p[i] << 16;
+        out.push_back(base64url[v >> 18]);
+        out.push_back(base64url[(v >> 12) & 63]);
+    } else if (n - i == 2) {
+        std::uint32_t v = (p[i] << 16) | (p[i + 1] << 8);
+        out.push_back(base64url[v >> 18]);
+        out.push_back(base64url[(v >> 12) & 63]);
+        out.push_back(base64url[(v >> 6) & 63]);
+    }
+}
+
+void append_base62(std::string& out, std::uint64_t v) {
+    char buf[16];
+    std::size_t n = 0;
+    do {
+        buf[n++] = base62[v % 62];
+        v /= 62;
+    } while (v);
+    while (n) out.push_back(buf[--n]);
+}
+
+bool base62_decode(std::string_view s, std::int64_t& out) {
+    if (s.empty() || s.size() > 10) return false;
+    out = 0;
+    for (char c : s) {
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : c >= 'a' && c <= 'z' ? c - 'a' + 36 : -1;
+        if (d < 0) return false;
+        out = out * 62 + d;
+    }
+    return true;
+}
+
+/// A fast per-thread generator for the anonymous id (xoshiro256**, seeded from the CSPRNG once):
+/// the id is a cookie's content, not a credential.
+std::uint64_t next_random() {
+    struct state {
+        std::uint64_t s[4];
+        state() {
+            if (RAND_bytes(reinterpret_cast<unsigned char*>(s), sizeof s) != 1) throw std::runtime_error("RAND_bytes failed");
+            s[0] |= 1;
+        }
+    };
+    thread_local state st;
+    auto rotl = [](std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+    auto* s = st.s;
+    std::uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/// `http_date()`: "Sat, 27 Nov 2027 22:03:37 GMT", formatted once per second per thread.
+std::string_view http_date(std::int64_t seconds) {
+    thread_local std::int64_t last = -1;
+    thread_local char buf[40];
+    thread_local std::size_t len = 0;
+    if (seconds != last) {
+        auto t = static_cast<std::time_t>(seconds);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        len = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        last = seconds;
+    }
+    return {buf, len};
+}
+
+}  // namespace
+
+session_mac::~session_mac() { EVP_MAC_CTX_free(ctx_); }
+
+session_cookies::session_cookies() {
+    // Django's salted_hmac: key = sha256(salt + SECRET_KEY), then HMAC-SHA256 with that key.
+    unsigned char secret[50];
+    if (RAND_bytes(secret, sizeof secret) != 1) throw std::runtime_error("RAND_bytes failed");
+    std::string keying(salt);
+    keying.append(reinterpret_cast<const char*>(secret), sizeof secret);
+    OPENSSL_cleanse(secret, sizeof secret);
+    unsigned char key[32];
+    unsigned int key_len = 0;
+    bool ok = EVP_Digest(keying.data(), keying.size(), key, &key_len, EVP_sha256(), nullptr) == 1;
+    OPENSSL_cleanse(keying.data(), keying.size());
+    EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    keyed_ = hmac ? EVP_MAC_CTX_new(hmac) : nullptr;
+    EVP_MAC_free(hmac);
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+    ok = ok && keyed_ && EVP_MAC_init(keyed_, key, key_len, params) == 1;
+    OPENSSL_cleanse(key, sizeof key);
+    if (!ok) {
+        EVP_MAC_CTX_free(keyed_);
+        throw std::runtime_error("cannot set up HMAC-SHA256 for session cookies");
+    }
+}
+
+session_cookies::~session_cookies() { EVP_MAC_CTX_free(keyed_); }
+
+void session_cookies::sign(std::string_view value, session_mac& mac, std::array<char, 43>& out) const {
+    // Each connection keeps a copy of the keyed state; re-initialising it with no key restarts it.
+    if (!mac.ctx_ && !(mac.ctx_ = EVP_MAC_CTX_dup(keyed_))) throw std::runtime_error("EVP_MAC_CTX_dup failed");
+    unsigned char md[32];
+    std::size_t len = 0;
+    if (EVP_MAC_init(mac.ctx_, nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(mac.ctx_, reinterpret_cast<const unsigned char*>(value.data()), value.size()) != 1 ||
+        EVP_MAC_final(mac.ctx_, md, &len, sizeof md) != 1 || len != 32)
+        throw std::runtime_error("HMAC-SHA256 failed");
+    std::string b64;
+    b64.reserve(44);
+    append_base64url(b64, md, sizeof md);
+    std::copy(b64.begin(), b64.end(), out.begin());
+}
+
+void session_cookies::issue(micros now, session_mac& mac, std::string& out) const {
+    char id[32];
+    for (char& c : id) c = shortuuid_alphabet[next_random() % 57];
+    char payload[128];
+    std::size_t n = 0;
+    auto put = [&](std::string_view s) {
+        s.copy(payload + n, s.size());
+        n += s.size();
+    };
+    put(R"({"user":{"anon":true,"id":")");
+    put(std::string_view(id, sizeof id));
+    put(R"(","time":)");
+    std::string time_text;
+    append_python_float(time_text, static_cast<double>(now) / 1e6);
+    put(time_text);
+    put("}}");
+    out += "sessionid=";
+    std::size_t value_start = out.size();
+    append_base64url(out, reinterpret_cast<const unsigned char*>(payload), n);
+    std::int64_t seconds = now / 1'000'000;
+    out.push_back(':');
+    append_base62(out, static_cast<std::uint64_t>(seconds));
+    std::array<char, 43> sig;
+    sign(std::string_view(out).substr(value_start), mac, sig);
+    out.push_back(':');
+    out.append(sig.data(), sig.size());
+    out += "; expires=";
+    out += http_date(seconds + session_cookie_age / 1'000'000);
+    out += "; HttpOnly; Max-Age=31536000; Path=/; SameSite=None; Secure";
+}
+
+bool session_cookies::carries_session(std::string_view header, micros now, session_mac& mac) const {
+    // django.http.parse_cookie: ';'-separated, split at the first '=', stripped; the last one wins.
+    auto strip = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+        return s;
+    };
+    std::string_view value;
+    bool found = false;
+    while (!header.empty()) {
+        auto semi = header.find(';');
+        std::string_view chunk = header.substr(0, semi);
+        header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+        auto eq = chunk.find('=');
+        if (eq == std::string_view::npos) continue;
+        if (strip(chunk.substr(0, eq)) == "sessionid") {
+            value = strip(chunk.substr(eq + 1));
+            found = true;
+        }
+    }
+    if (!found) return false;
+    // TimestampSigner.unsign: the signature after the last ':', then the timestamp before it.
+    auto last = value.rfind(':');
+    if (last == std::string_view::npos || value.size() - last - 1 != 43) return false;
+    std::string_view signed_part = value.substr(0, last);
+    std::array<char, 43> expected;
+    sign(signed_part, mac, expected);
+    if (CRYPTO_memcmp(expected.data(), value.data() + last + 1, expected.size()) != 0) return false;
+    auto colon = signed_part.rfind(':');
+    std::int64_t stamp = 0;
+    if (colon == std::string_view::npos || !base62_decode(signed_part.substr(colon + 1), stamp)) return false;
+    return now - stamp * 1'000'000 <= session_cookie_age;  // age = time.time() - timestamp
+}
+
+}  // namespace stencila::hub::emulator::detail
