@@ -1,12 +1,10 @@
 #include "session_cookie.hpp"
 
-#include "python_json.hpp"
-
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <charconv>
 #include <cstdint>
 #include <ctime>
 #include <stdexcept>
@@ -15,31 +13,38 @@ namespace stencila::hub::emulator::detail {
 
 namespace {
 
-constexpr char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char base64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr char shortuuid_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";  // 57, no look-alikes
 constexpr std::string_view salt = "django.contrib.sessions.backends.signed_cookiessigner";
 
-/// base64.urlsafe_b64encode(...).strip(b'=')
-void append_base64url(std::string& out, const unsigned char* p, std::size_t n) {
+/// base64.urlsafe_b64encode(...).strip(b'='): writes 4n/3 rounded up characters at `out`.
+char* base64url(const unsigned char* p, std::size_t n, char* out) {
     std::size_t i = 0;
     for (; i + 3 <= n; i += 3) {
         std::uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
-        out.push_back(base64url[v >> 18]);
-        out.push_back(base64url[(v >> 12) & 63]);
-        out.push_back(base64url[(v >> 6) & 63]);
-        out.push_back(base64url[v & 63]);
+        *out++ = base64url_alphabet[v >> 18];
+        *out++ = base64url_alphabet[(v >> 12) & 63];
+        *out++ = base64url_alphabet[(v >> 6) & 63];
+        *out++ = base64url_alphabet[v & 63];
     }
     if (n - i == 1) {
         std::uint32_t v = p[i] << 16;
-        out.push_back(base64url[v >> 18]);
-        out.push_back(base64url[(v >> 12) & 63]);
+        *out++ = base64url_alphabet[v >> 18];
+        *out++ = base64url_alphabet[(v >> 12) & 63];
     } else if (n - i == 2) {
         std::uint32_t v = (p[i] << 16) | (p[i + 1] << 8);
-        out.push_back(base64url[v >> 18]);
-        out.push_back(base64url[(v >> 12) & 63]);
-        out.push_back(base64url[(v >> 6) & 63]);
+        *out++ = base64url_alphabet[v >> 18];
+        *out++ = base64url_alphabet[(v >> 12) & 63];
+        *out++ = base64url_alphabet[(v >> 6) & 63];
     }
+    return out;
+}
+
+void append_base64url(std::string& out, const unsigned char* p, std::size_t n) {
+    std::size_t at = out.size();
+    out.resize(at + (n * 4 + 2) / 3);
+    base64url(p, n, out.data() + at);
 }
 
 void append_base62(std::string& out, std::uint64_t v) {
@@ -103,7 +108,7 @@ std::string_view http_date(std::int64_t seconds) {
 
 }  // namespace
 
-session_mac::~session_mac() { EVP_MAC_CTX_free(ctx_); }
+session_mac::~session_mac() { EVP_MD_CTX_free(ctx_); }
 
 session_cookies::session_cookies() {
     // Django's salted_hmac: key = sha256(salt + SECRET_KEY), then HMAC-SHA256 with that key.
@@ -114,41 +119,49 @@ session_cookies::session_cookies() {
     OPENSSL_cleanse(secret, sizeof secret);
     unsigned char key[32];
     unsigned int key_len = 0;
-    bool ok = EVP_Digest(keying.data(), keying.size(), key, &key_len, EVP_sha256(), nullptr) == 1;
+    bool ok = EVP_Digest(keying.data(), keying.size(), key, &key_len, EVP_sha256(), nullptr) == 1 && key_len == 32;
     OPENSSL_cleanse(keying.data(), keying.size());
-    EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    keyed_ = hmac ? EVP_MAC_CTX_new(hmac) : nullptr;
-    EVP_MAC_free(hmac);
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
-    ok = ok && keyed_ && EVP_MAC_init(keyed_, key, key_len, params) == 1;
-    OPENSSL_cleanse(key, sizeof key);
-    if (!ok) {
-        EVP_MAC_CTX_free(keyed_);
-        throw std::runtime_error("cannot set up HMAC-SHA256 for session cookies");
+    if (!ok) throw std::runtime_error("SHA-256 failed");
+    inner_pad_.fill(0x36);
+    outer_pad_.fill(0x5c);
+    for (std::size_t i = 0; i < sizeof key; ++i) {
+        inner_pad_[i] ^= key[i];
+        outer_pad_[i] ^= key[i];
     }
+    OPENSSL_cleanse(key, sizeof key);
 }
 
-session_cookies::~session_cookies() { EVP_MAC_CTX_free(keyed_); }
+session_cookies::~session_cookies() {
+    OPENSSL_cleanse(inner_pad_.data(), inner_pad_.size());
+    OPENSSL_cleanse(outer_pad_.data(), outer_pad_.size());
+}
 
 void session_cookies::sign(std::string_view value, session_mac& mac, std::array<char, 43>& out) const {
-    // Each connection keeps a copy of the keyed state; re-initialising it with no key restarts it.
-    if (!mac.ctx_ && !(mac.ctx_ = EVP_MAC_CTX_dup(keyed_))) throw std::runtime_error("EVP_MAC_CTX_dup failed");
-    unsigned char md[32];
-    std::size_t len = 0;
-    if (EVP_MAC_init(mac.ctx_, nullptr, 0, nullptr) != 1 ||
-        EVP_MAC_update(mac.ctx_, reinterpret_cast<const unsigned char*>(value.data()), value.size()) != 1 ||
-        EVP_MAC_final(mac.ctx_, md, &len, sizeof md) != 1 || len != 32)
-        throw std::runtime_error("HMAC-SHA256 failed");
-    std::string b64;
-    b64.reserve(44);
-    append_base64url(b64, md, sizeof md);
-    std::copy(b64.begin(), b64.end(), out.begin());
+    static const EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (!mac.ctx_ && !(mac.ctx_ = EVP_MD_CTX_new())) throw std::runtime_error("EVP_MD_CTX_new failed");
+    unsigned char inner[32], md[32];
+    unsigned int len = 0, len2 = 0;
+    // HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m))
+    bool ok = EVP_DigestInit_ex2(mac.ctx_, sha256, nullptr) == 1 &&
+              EVP_DigestUpdate(mac.ctx_, inner_pad_.data(), inner_pad_.size()) == 1 &&
+              EVP_DigestUpdate(mac.ctx_, value.data(), value.size()) == 1 &&
+              EVP_DigestFinal_ex(mac.ctx_, inner, &len) == 1 &&
+              EVP_DigestInit_ex2(mac.ctx_, sha256, nullptr) == 1 &&
+              EVP_DigestUpdate(mac.ctx_, outer_pad_.data(), outer_pad_.size()) == 1 &&
+              EVP_DigestUpdate(mac.ctx_, inner, sizeof inner) == 1 &&
+              EVP_DigestFinal_ex(mac.ctx_, md, &len2) == 1 && len == 32 && len2 == 32;
+    if (!ok) throw std::runtime_error("HMAC-SHA256 failed");
+    base64url(md, sizeof md, out.data());  // 32 bytes: exactly 43 characters
 }
 
 void session_cookies::issue(micros now, session_mac& mac, std::string& out) const {
     char id[32];
-    for (char& c : id) c = shortuuid_alphabet[next_random() % 57];
+    for (std::size_t i = 0; i < sizeof id; i += 2) {
+        // Two uniform picks per 64-bit draw (multiply-shift: no division).
+        std::uint64_t r = next_random();
+        id[i] = shortuuid_alphabet[((r & 0xffffffffu) * 57) >> 32];
+        id[i + 1] = shortuuid_alphabet[((r >> 32) * 57) >> 32];
+    }
     char payload[128];
     std::size_t n = 0;
     auto put = [&](std::string_view s) {
@@ -158,9 +171,16 @@ void session_cookies::issue(micros now, session_mac& mac, std::string& out) cons
     put(R"({"user":{"anon":true,"id":")");
     put(std::string_view(id, sizeof id));
     put(R"(","time":)");
-    std::string time_text;
-    append_python_float(time_text, static_cast<double>(now) / 1e6);
-    put(time_text);
+    // repr(time.time()): for a time of day to the microsecond this is the decimal itself, trailing
+    // zeros dropped ("1795817017.48433", "1795817017.0").
+    char digits[32];
+    auto end = std::to_chars(digits, digits + sizeof digits, now / 1'000'000).ptr;
+    *end++ = '.';
+    long long us = now % 1'000'000;
+    int places = 6;
+    while (places > 1 && us % 10 == 0) { us /= 10; --places; }
+    for (int k = places - 1; k >= 0; --k, us /= 10) end[k] = static_cast<char>('0' + us % 10);
+    put(std::string_view(digits, static_cast<std::size_t>(end + places - digits)));
     put("}}");
     out += "sessionid=";
     std::size_t value_start = out.size();

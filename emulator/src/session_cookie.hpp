@@ -11,11 +11,11 @@
 #include <string>
 #include <string_view>
 
-struct evp_mac_ctx_st;
+struct evp_md_ctx_st;
 
 namespace stencila::hub::emulator::detail {
 
-/// A reusable HMAC state, one per connection, so that signing costs no allocation.
+/// A reusable digest context, one per connection, so that signing allocates nothing.
 class session_mac {
 public:
     session_mac() = default;
@@ -25,7 +25,7 @@ public:
 
 private:
     friend class session_cookies;
-    evp_mac_ctx_st* ctx_ = nullptr;
+    evp_md_ctx_st* ctx_ = nullptr;
 };
 
 inline constexpr micros session_cookie_age = 31'536'000LL * 1'000'000;  // SESSION_COOKIE_AGE: a year
@@ -45,7 +45,9 @@ public:
 private:
     void sign(std::string_view value, session_mac& mac, std::array<char, 43>& out) const;
 
-    evp_mac_ctx_st* keyed_ = nullptr;  // HMAC-SHA256 with Django's salted key; copied per connection
+    // HMAC-SHA256 (RFC 2104) with Django's salted key, written out over two digests so that it
+    // runs on a reused context: the key XOR ipad and XOR opad blocks.
+    std::array<unsigned char, 64> inner_pad_{}, outer_pad_{};
 };
 
 }  // namespace stencila::hub::emulator::detail

@@ -137,12 +137,12 @@ BOOST_AUTO_TEST_CASE(program_prints_base_url_first_serves_and_stops_on_sigint) {
 
 BOOST_AUTO_TEST_CASE(users_file_tokens_are_seeded_at_their_times_and_written_first_to_tokens_out) {
     temp_dir dir;
-    std::string users = dir.file("users.json", R"([
-      {"username": "ada", "password": "ada", "firstName": "Ada", "tokens": [
-        {"created": "2026-11-27T21:03:36.519692Z", "expiry": "2099-12-04T22:03:41.870359Z"},
-        {"created": "2000-01-01T00:00:00Z", "expiry": "2000-01-08T00:00:00Z"},
-        {"created": "2026-11-20T09:00:00+09:00", "expiry": null}]},
-      {"username": "bob", "password": "bob"}])");
+    // The users file of docs/emulator.md, as it is documented.
+    std::string docs = slurp(HUB_EMULATOR_DOCS);
+    auto start = docs.find("```json\n[{\"username\": \"ada\"");
+    BOOST_REQUIRE(start != std::string::npos);
+    start += 8;
+    std::string users = dir.file("users.json", docs.substr(start, docs.find("```", start) - start));
     std::string tokens = dir.file("tokens.txt");
     program p({"--http", "--port", "0", "--users", users, "--seed-tokens", "bob:1", "--tokens-out", tokens});
     std::istringstream lines(slurp(tokens));
