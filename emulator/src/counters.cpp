@@ -3,6 +3,7 @@
 #include "json_out.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace stencila::hub::emulator {
 
@@ -61,34 +62,40 @@ void counters::fill(server_stats& out) const {
 }  // namespace detail
 
 std::string to_json(const server_stats& s) {
-    std::string out = "{\"connections_accepted\":";
-    detail::append_uint(out, s.connections_accepted);
-    out += ",\"requests\":";
-    detail::append_uint(out, s.requests);
-    out += ",\"connections_open\":";
-    detail::append_uint(out, s.connections_open);
+    std::string out;
+    auto field = [&out](std::string_view key, auto value) {
+        out += '"';
+        out += key;
+        out += "\":";
+        if constexpr (std::is_convertible_v<decltype(value), std::string_view>) detail::append_string(out, value);
+        else detail::append_uint(out, value);
+    };
+    out += '{';
+    field("connections_accepted", s.connections_accepted);
+    out += ',';
+    field("requests", s.requests);
+    out += ',';
+    field("connections_open", s.connections_open);
     out += ",\"responses\":[";
     for (std::size_t i = 0; i < s.responses.size(); ++i) {
         const auto& r = s.responses[i];
-        if (i) out.push_back(',');
-        out += "{\"method\":";
-        detail::append_string(out, r.method);
-        out += ",\"route\":";
-        detail::append_string(out, r.route);
-        out += ",\"status\":";
-        detail::append_uint(out, r.status);
-        out += ",\"count\":";
-        detail::append_uint(out, r.count);
-        out += "}";
+        out += i ? ",{" : "{";
+        field("method", std::string_view(r.method));
+        out += ',';
+        field("route", std::string_view(r.route));
+        out += ',';
+        field("status", std::uint64_t{r.status});
+        out += ',';
+        field("count", r.count);
+        out += '}';
     }
     out += "],\"faults_fired\":[";
     for (std::size_t i = 0; i < s.faults_fired.size(); ++i) {
-        if (i) out.push_back(',');
-        out += "{\"kind\":";
-        detail::append_string(out, kind_names[static_cast<std::size_t>(s.faults_fired[i].what)]);
-        out += ",\"count\":";
-        detail::append_uint(out, s.faults_fired[i].count);
-        out += "}";
+        out += i ? ",{" : "{";
+        field("kind", kind_names[static_cast<std::size_t>(s.faults_fired[i].what)]);
+        out += ',';
+        field("count", s.faults_fired[i].count);
+        out += '}';
     }
     out += "]}";
     return out;

@@ -169,26 +169,24 @@ public:
             }
             out.what = python_value::kind::array;
             return array(idx + 1, next, depth + 1);
-        case 'n':
-            if (literal(idx, U"null")) { out.what = python_value::kind::null; next = idx + 4; return true; }
-            break;
-        case 't':
-            if (literal(idx, U"true")) { out = {python_value::kind::boolean, "True"}; next = idx + 4; return true; }
-            break;
-        case 'f':
-            if (literal(idx, U"false")) { out = {python_value::kind::boolean, "False"}; next = idx + 5; return true; }
-            break;
-        case 'N':
-            if (literal(idx, U"NaN")) { out = {python_value::kind::floating, "nan"}; next = idx + 3; return true; }
-            break;
-        case 'I':
-            if (literal(idx, U"Infinity")) { out = {python_value::kind::floating, "inf"}; next = idx + 8; return true; }
-            break;
-        case '-':
-            if (literal(idx, U"-Infinity")) { out = {python_value::kind::floating, "-inf"}; next = idx + 9; return true; }
-            break;
         default: break;
         }
+        // The named constants; each is tried only when its first character is there.
+        struct constant {
+            std::u32string_view word;
+            python_value::kind what;
+            std::string_view text;  // str() of the value
+        };
+        static constexpr constant constants[] = {
+            {U"null", python_value::kind::null, ""},         {U"true", python_value::kind::boolean, "True"},
+            {U"false", python_value::kind::boolean, "False"}, {U"NaN", python_value::kind::floating, "nan"},
+            {U"Infinity", python_value::kind::floating, "inf"}, {U"-Infinity", python_value::kind::floating, "-inf"}};
+        for (const auto& k : constants)
+            if (c == k.word.front() && literal(idx, k.word)) {
+                out = {k.what, std::string(k.text)};
+                next = idx + k.word.size();
+                return true;
+            }
         return number(idx, next, out);
     }
 

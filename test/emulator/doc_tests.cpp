@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(the_in_process_snippet_of_the_docs_compiles_and_runs) {
 
 BOOST_AUTO_TEST_CASE(the_docs_show_the_snippet_this_file_runs) {
     std::string docs = read_text(HUB_EMULATOR_DOCS);
-    std::string snippet = region(read_text(__FILE__), "// snippet begin", "// snippet end");
+    std::string snippet = region(read_text(DOC_TESTS_SOURCE), "// snippet begin", "// snippet end");
     BOOST_TEST_INFO("snippet:\n" << snippet);
     BOOST_TEST(docs.find("```cpp\n" + snippet + "```") != std::string::npos);
 }

@@ -118,12 +118,12 @@ struct server_options {
     /// its HTML 404): `X-Frame-Options: DENY`, `Vary: Cookie, Origin`, `X-Content-Type-Options:
     /// nosniff`, `Referrer-Policy: same-origin`, and a new anonymous signed-cookie session
     /// (`Set-Cookie: sessionid=...; expires=...; HttpOnly; Max-Age=31536000; Path=/;
-    /// SameSite=None; Secure`) unless the request sent back a valid one.
+    /// SameSite=None; Secure`) unless the request sent back a valid one or the answer is a 500.
     bool hub_headers = true;
     throttle_options throttle{};       ///< off unless a rate is set
-    /// The emulator's clock starts at the wall clock and then moves only by `advance_clock` (and
-    /// by the microsecond each token operation adds to keep token times strictly increasing), so
-    /// that tests of expiry and throttling windows are exact on a slow machine.
+    /// true: the emulator's clock starts at the wall clock and then moves only by `advance_clock`
+    /// (and by the microsecond each token operation adds to keep token times strictly
+    /// increasing), so that tests of expiry and throttling windows are exact on a slow machine.
     bool manual_clock = false;
     /// Serve `GET /_emulator/stats` (the counters as JSON, see `to_json`), outside the Hub's `/api`.
     bool stats_endpoint = false;
