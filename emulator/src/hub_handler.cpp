@@ -186,7 +186,7 @@ void hub_handler::handle(const hub_request& req, hub_response& res) {
     // SessionMiddleware: a visitor without a valid session gets a new one, except on a 500.
     if (settings_.hub_headers && res.status != 500) {
         micros now = store_.clock();
-        if (!sessions_.carries_session(req.cookie, now, res.mac)) sessions_.issue(now, res.mac, res.set_cookie);
+        if (!sessions_.carries_session(req.cookie, now)) sessions_.issue(now, res.set_cookie);
     }
 }
 

@@ -46,7 +46,6 @@ struct hub_response {
     std::string path;
     std::string link_base;
     std::vector<token_view> items;
-    session_mac mac;
 };
 
 /// What the handler needs to know of the server's options.
