@@ -10,6 +10,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -37,10 +38,32 @@ std::pair<std::string, std::string> split_pair(const std::string& s, const char*
     return {s.substr(0, colon), s.substr(colon + 1)};
 }
 
-std::vector<hub::user> read_users(const std::string& path) {
+/// A token from the users file, stored with exactly the times given.
+struct token_seed {
+    std::string username;
+    std::optional<hub::time_point> created{};  ///< absent: the emulator's clock at start
+    bool expiry_given = false;               ///< absent: created + 7 days, as knox sets it
+    std::optional<hub::time_point> expiry{};   ///< given as null: never expires
+};
+
+struct users_file {
     std::vector<hub::user> users;
-    auto v = boost::json::parse(read_file(path));
+    std::vector<token_seed> tokens;
+};
+
+/// [{"username","password","email","firstName","lastName","active",
+///   "tokens":[{"created":"2026-12-01T08:32:13Z","expiry":"2026-12-08T08:32:13Z" or null}]}]
+users_file read_users(const std::string& path) {
+    users_file out;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(read_file(path), ec);
+    if (ec) throw std::runtime_error("--users " + path + ": not JSON: " + ec.message());
+    if (!v.is_array()) throw std::runtime_error("--users " + path + ": expected a JSON array of users");
+    std::size_t index = 0;
     for (const auto& item : v.as_array()) {
+        ++index;
+        std::string where = "--users " + path + ": user " + std::to_string(index);
+        if (!item.is_object()) throw std::runtime_error(where + ": expected an object");
         const auto& o = item.as_object();
         auto str = [&](const char* key) {
             auto it = o.find(key);
@@ -49,9 +72,37 @@ std::vector<hub::user> read_users(const std::string& path) {
         hub::user u{.username = str("username"), .password = str("password"), .email = str("email"),
                     .first_name = str("firstName"), .last_name = str("lastName")};
         if (auto it = o.find("active"); it != o.end() && it->value().is_bool()) u.active = it->value().get_bool();
-        users.push_back(std::move(u));
+        if (auto it = o.find("tokens"); it != o.end()) {
+            if (!it->value().is_array()) throw std::runtime_error(where + ": \"tokens\" must be an array");
+            std::size_t t = 0;
+            for (const auto& tok : it->value().as_array()) {
+                std::string at = where + ": tokens[" + std::to_string(t++) + "]";
+                if (!tok.is_object()) throw std::runtime_error(at + ": expected an object");
+                token_seed seed{.username = u.username};
+                auto time_of = [&](const char* key) -> std::optional<hub::time_point> {
+                    const auto& value = tok.as_object().at(key);
+                    if (value.is_null()) return std::nullopt;
+                    if (!value.is_string()) throw std::runtime_error(at + "." + key + ": expected a date-time string");
+                    try {
+                        return hub::parse_time(value.get_string());
+                    } catch (const std::invalid_argument& e) {
+                        throw std::runtime_error(at + "." + key + ": " + e.what());
+                    }
+                };
+                if (tok.as_object().contains("created")) {
+                    seed.created = time_of("created");
+                    if (!seed.created) throw std::runtime_error(at + ".created: may not be null");
+                }
+                if (tok.as_object().contains("expiry")) {
+                    seed.expiry_given = true;
+                    seed.expiry = time_of("expiry");
+                }
+                out.tokens.push_back(std::move(seed));
+            }
+        }
+        out.users.push_back(std::move(u));
     }
-    return users;
+    return out;
 }
 
 /// kind=status,status=503,path=/api/tokens/,method=GET,skip=0,times=2,retry-after=1,html=1,delay-ms=100,bytes=N
@@ -105,9 +156,9 @@ int main(int argc, char** argv) try {
         ("key", po::value<std::string>(), "its private key (PEM file)")
         ("ca-out", po::value<std::string>(), "write the generated CA certificate (PEM) to this file")
         ("user", po::value<std::vector<std::string>>()->composing(), "NAME:PASSWORD (repeatable)")
-        ("users", po::value<std::string>(), "JSON file: [{username,password,email,firstName,lastName}]")
+        ("users", po::value<std::string>(), "JSON file: [{username,password,email,firstName,lastName,active,tokens:[{created,expiry}]}]")
         ("seed-tokens", po::value<std::vector<std::string>>()->composing(), "USER:N tokens to create at start (repeatable)")
-        ("tokens-out", po::value<std::string>(), "write the seeded tokens to this file, one per line")
+        ("tokens-out", po::value<std::string>(), "write the seeded tokens to this file, one per line (--users tokens first)")
         ("threads", po::value<unsigned>()->default_value(1), "I/O threads")
         ("faults", "enable fault injection")
         ("fault", po::value<std::vector<std::string>>()->composing(),
@@ -115,6 +166,10 @@ int main(int argc, char** argv) try {
         ("idle-timeout", po::value<long>()->default_value(0), "close idle keep-alive connections after MS; 0 = never")
         ("max-requests", po::value<unsigned>()->default_value(0), "requests per connection, then Connection: close")
         ("no-gzip", "never gzip responses")
+        ("no-hub-headers", "leave out the Hub's Django headers (X-Frame-Options, Vary, ..., Set-Cookie)")
+        ("throttle", po::value<std::string>(), "DRF throttling, e.g. anon=100/hour,user=5000/hour (off by default)")
+        ("stats-endpoint", "serve the counters as JSON at GET /_emulator/stats")
+        ("stats-out", po::value<std::string>(), "on SIGINT/SIGTERM, write the counters as JSON to this file (- = stdout)")
         ("require-client-cert", "mTLS: require a client certificate signed by the CA")
         ("client-ca", po::value<std::string>(), "CA (PEM file) for client certificates; default: the generated CA")
         ("openid-audience", po::value<std::vector<std::string>>()->composing(), "JWT audience accepted without Google (repeatable)")
@@ -144,13 +199,17 @@ int main(int argc, char** argv) try {
     opt.threads = vm["threads"].as<unsigned>();
     opt.faults = vm.count("faults") > 0 || vm.count("fault") > 0;
     opt.gzip = !vm.count("no-gzip");
+    opt.hub_headers = !vm.count("no-hub-headers");
+    if (vm.count("throttle")) opt.throttle = hub::parse_throttle(vm["throttle"].as<std::string>());
+    opt.stats_endpoint = vm.count("stats-endpoint") > 0;
     opt.idle_timeout = std::chrono::milliseconds(vm["idle-timeout"].as<long>());
     opt.max_requests_per_connection = vm["max-requests"].as<unsigned>();
     if (vm.count("openid-audience")) opt.openid_test_audiences = vm["openid-audience"].as<std::vector<std::string>>();
     if (vm.count("log")) opt.request_log = [](std::string_view line) { std::clog << line << std::endl; };
 
-    std::vector<hub::user> users;
-    if (vm.count("users")) users = read_users(vm["users"].as<std::string>());
+    users_file file;
+    if (vm.count("users")) file = read_users(vm["users"].as<std::string>());
+    auto& users = file.users;
     if (vm.count("user"))
         for (const auto& s : vm["user"].as<std::vector<std::string>>()) {
             auto [name, password] = split_pair(s, "NAME:PASSWORD");
@@ -164,6 +223,11 @@ int main(int argc, char** argv) try {
     for (auto& u : users) server.add_user(u);
     for (auto& f : faults) server.inject(f);
     std::string tokens;
+    for (const auto& seed : file.tokens) {
+        auto created = seed.created ? *seed.created : server.now();
+        auto expiry = seed.expiry_given ? seed.expiry : std::optional(created + std::chrono::hours(24 * 7));
+        (tokens += server.seed_token(seed.username, created, expiry)) += '\n';
+    }
     if (vm.count("seed-tokens"))
         for (const auto& s : vm["seed-tokens"].as<std::vector<std::string>>()) {
             auto [name, count] = split_pair(s, "USER:N");
@@ -178,6 +242,11 @@ int main(int argc, char** argv) try {
     boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
     signals_context.run();
+    if (vm.count("stats-out")) {
+        std::string json = hub::to_json(server.stats()) + "\n";
+        if (vm["stats-out"].as<std::string>() == "-") std::cout << json << std::flush;
+        else write_file(vm["stats-out"].as<std::string>(), json);
+    }
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "hub-emulator: " << e.what() << "\n";

@@ -2,6 +2,7 @@
 
 #include "json_out.hpp"
 #include "pagination.hpp"
+#include "python_json.hpp"
 
 #include <boost/json.hpp>
 
@@ -49,37 +50,27 @@ std::string invalid_body(const std::vector<std::pair<std::string, std::string>>&
     return out;
 }
 
-/// Python's `str(float)`.
-std::string python_float(double d) {
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, d);
-    std::string s(buf, r.ptr);
-    if (s.find_first_of(".eni") == std::string::npos) s += ".0";
-    return s;
-}
-
-/// CharField(required=False) on one JSON value: null, blank, type, NUL, then trim.
-std::optional<std::string> validate_json_field(const json::value& v, std::string& error) {
-    std::string s;
-    switch (v.kind()) {
-    case json::kind::null: error = "This field may not be null."; return std::nullopt;
-    case json::kind::string: s = std::string(v.get_string()); break;
-    case json::kind::int64: s = std::to_string(v.get_int64()); break;
-    case json::kind::uint64: s = std::to_string(v.get_uint64()); break;
-    case json::kind::double_: s = python_float(v.get_double()); break;
+/// CharField(required=False) on one JSON value: null, type, blank, NUL, then trim (Python's strip).
+std::optional<std::string> validate_json_field(const python_value& v, std::string& error) {
+    using k = python_value::kind;
+    switch (v.what) {
+    case k::null: error = "This field may not be null."; return std::nullopt;
+    case k::string: case k::integer: case k::floating: break;
     default: error = "Not a valid string."; return std::nullopt;
     }
-    if (strip(s).empty()) { error = "This field may not be blank."; return std::nullopt; }
-    if (s.find('\0') != std::string::npos) { error = "Null characters are not allowed."; return std::nullopt; }
-    return std::string(strip(s));
+    std::string_view trimmed = python_strip(v.text);
+    if (trimmed.empty()) { error = "This field may not be blank."; return std::nullopt; }
+    if (v.text.find('\0') != std::string::npos) { error = "Null characters are not allowed."; return std::nullopt; }
+    return std::string(trimmed);
 }
 
-std::string_view type_name(const json::value& v) {
-    switch (v.kind()) {
-    case json::kind::array: return "list";
-    case json::kind::string: return "str";
-    case json::kind::bool_: return "bool";
-    case json::kind::double_: return "float";
+/// `type(data).__name__` for a body that is not an object.
+std::string_view type_name(python_value::kind k) {
+    switch (k) {
+    case python_value::kind::array: return "list";
+    case python_value::kind::string: return "str";
+    case python_value::kind::boolean: return "bool";
+    case python_value::kind::floating: return "float";
     default: return "int";
     }
 }
@@ -93,41 +84,53 @@ bool media_type_is(std::string_view content_type, std::string_view type) {
            });
 }
 
-create_parse_result parse_json(std::string_view body) {
+/// The `charset` parameter of a Content-Type (`cgi.parse_header`), or "".
+std::string_view charset_of(std::string_view content_type) {
+    for (auto semi = content_type.find(';'); semi != std::string_view::npos; semi = content_type.find(';')) {
+        content_type.remove_prefix(semi + 1);
+        std::string_view param = strip(content_type.substr(0, content_type.find(';')));
+        auto eq = param.find('=');
+        if (eq == std::string_view::npos) continue;
+        std::string_view name = strip(param.substr(0, eq));
+        if (name.size() == 7 && std::equal(name.begin(), name.end(), "charset", [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == b;
+            }))
+            return strip(param.substr(eq + 1));
+    }
+    return {};
+}
+
+create_parse_result parse_json(std::string_view content_type, std::string_view body) {
     create_parse_result r;
-    json::stream_parser p;
-    boost::system::error_code ec;
-    std::size_t used = p.write(body.data(), body.size(), ec);
-    if (!ec) p.finish(ec);
-    if (ec) {
+    auto parsed = python_json_loads(body, charset_of(content_type), field_names);
+    if (parsed.status == 400) {
         r.status = 400;
-        std::size_t pos = std::min(used, body.size());
-        std::size_t line = 1 + static_cast<std::size_t>(std::count(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
-        auto nl = body.substr(0, pos).rfind('\n');
-        std::size_t col = nl == std::string_view::npos ? pos + 1 : pos - nl;
-        r.body = message_body("JSON parse error - Expecting value: line " + std::to_string(line) + " column " +
-                              std::to_string(col) + " (char " + std::to_string(pos) + ")");
+        r.body = message_body("JSON parse error - " + parsed.error);
         return r;
     }
-    json::value v = p.release();
-    if (v.is_null()) {
+    if (parsed.status != 0) {  // RecursionError: not a ParseError, so the Hub's handler answers 500
+        r.status = parsed.status;
+        r.body = message_body(parsed.error);
+        return r;
+    }
+    if (parsed.top == python_value::kind::null) {
         r.status = 400;
         r.body = invalid_body({{"non_field_errors", "No data provided"}});
         return r;
     }
-    if (!v.is_object()) {
+    if (parsed.top != python_value::kind::object) {
         r.status = 400;
-        r.body = invalid_body({{"non_field_errors", "Invalid data. Expected a dictionary, but got " + std::string(type_name(v)) + "."}});
+        r.body = invalid_body({{"non_field_errors", "Invalid data. Expected a dictionary, but got " + std::string(type_name(parsed.top)) + "."}});
         return r;
     }
     std::vector<std::pair<std::string, std::string>> errors;
     std::array<std::optional<std::string>*, 3> slots{&r.fields.username, &r.fields.password, &r.fields.openid};
-    const auto& obj = v.get_object();
     for (std::size_t i = 0; i < field_names.size(); ++i) {
-        auto it = obj.find(field_names[i]);
-        if (it == obj.end()) continue;
+        auto it = std::find_if(parsed.members.begin(), parsed.members.end(),
+                               [&](const auto& m) { return m.first == field_names[i]; });
+        if (it == parsed.members.end()) continue;
         std::string error;
-        *slots[i] = validate_json_field(it->value(), error);
+        *slots[i] = validate_json_field(it->second, error);
         if (!error.empty()) errors.emplace_back(field_names[i], error);
     }
     if (!errors.empty()) {
@@ -147,9 +150,9 @@ create_parse_result parse_form(std::string_view body) {
         for (const auto& [k, v] : pairs)
             if (k == field_names[i]) value = &v;  // QueryDict: the last value wins
         if (!value || value->empty()) continue;  // an empty HTML input counts as absent
-        if (strip(*value).empty()) errors.emplace_back(field_names[i], "This field may not be blank.");
+        if (python_strip(*value).empty()) errors.emplace_back(field_names[i], "This field may not be blank.");
         else if (value->find('\0') != std::string::npos) errors.emplace_back(field_names[i], "Null characters are not allowed.");
-        else *slots[i] = std::string(strip(*value));
+        else *slots[i] = std::string(python_strip(*value));
     }
     if (!errors.empty()) {
         r.status = 400;
@@ -197,7 +200,7 @@ std::string load_segment(std::string_view text, std::string_view what, json::obj
 
 create_parse_result parse_create_body(std::string_view content_type, std::string_view body) {
     if (body.empty()) return {};  // an empty body parses as {}
-    if (media_type_is(content_type, "application/json")) return parse_json(body);
+    if (media_type_is(content_type, "application/json")) return parse_json(content_type, body);
     if (media_type_is(content_type, "application/x-www-form-urlencoded")) return parse_form(body);
     create_parse_result r;
     r.status = 415;

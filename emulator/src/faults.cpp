@@ -18,20 +18,21 @@ std::optional<fault> fault_queue::take(std::string_view method, std::string_view
     std::string_view path = target.substr(0, target.find('?'));
     if (!any_.load(std::memory_order_relaxed)) return std::nullopt;
     std::lock_guard lock(mutex_);
+    auto chosen = faults_.end();
     for (auto it = faults_.begin(); it != faults_.end(); ++it) {
         if (!it->method.empty() && it->method != method) continue;
         std::string_view subject = it->path_prefix.find('?') == std::string::npos ? path : target;
         if (subject.substr(0, it->path_prefix.size()) != it->path_prefix) continue;
-        if (it->skip > 0) {
-            --it->skip;
-            continue;
-        }
-        fault f = *it;
-        if (it->times > 0 && --it->times == 0) faults_.erase(it);
-        any_ = !faults_.empty();
-        return f;
+        // Every matching fault counts the request against its skip, even one that another fault
+        // takes; the first whose skip was already spent applies.
+        if (it->skip > 0) --it->skip;
+        else if (chosen == faults_.end()) chosen = it;
     }
-    return std::nullopt;
+    if (chosen == faults_.end()) return std::nullopt;
+    fault f = *chosen;
+    if (chosen->times > 0 && --chosen->times == 0) faults_.erase(chosen);
+    any_ = !faults_.empty();
+    return f;
 }
 
 std::string_view reason_phrase(unsigned status) {

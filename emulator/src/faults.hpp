@@ -15,8 +15,8 @@ class fault_queue {
 public:
     void push(fault f);
     void clear();
-    /// The fault this request gets, if any. A fault's `skip` lets matching requests through
-    /// first; after `times` applications (0 = forever) it is dropped.
+    /// The fault this request gets, if any, by the matching rules documented at `fault`; after
+    /// `times` applications (0 = forever) a fault is dropped.
     std::optional<fault> take(std::string_view method, std::string_view target);
 
 private:

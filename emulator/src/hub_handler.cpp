@@ -149,14 +149,30 @@ void append_token_view(std::string& out, const token_view& t) {
     out += "\",\"created\":";
     append_datetime(out, t.created);
     out += ",\"expiry\":";
-    append_datetime(out, t.expiry);
+    if (t.expiry == no_expiry) out += "null";
+    else append_datetime(out, t.expiry);
     out.push_back('}');
 }
 
 }  // namespace
 
-hub_handler::hub_handler(store& s, bool https, std::string default_host, std::vector<std::string> audiences)
-    : store_(s), https_(https), default_host_(std::move(default_host)), test_audiences_(std::move(audiences)) {}
+route classify(std::string_view target, std::string& decoded, std::string_view& token) {
+    percent_decode(target.substr(0, target.find('?')), decoded);
+    constexpr std::string_view prefix = "/api/tokens";
+    std::string_view path = decoded;
+    if (path.substr(0, prefix.size()) != prefix) return route::unrouted;
+    std::string_view rest = path.substr(prefix.size());
+    if (rest.empty() || rest == "/") return route::list;
+    if (rest.front() != '/') return route::unrouted;
+    rest.remove_prefix(1);
+    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    if (rest.empty() || rest.find_first_of("/.") != std::string_view::npos) return route::unrouted;
+    token = rest;
+    return route::detail;
+}
+
+hub_handler::hub_handler(store& s, hub_settings settings)
+    : store_(s), settings_(std::move(settings)), throttle_(settings_.throttle) {}
 
 void hub_handler::handle(const hub_request& req, hub_response& res) {
     res.status = 200;
@@ -164,37 +180,30 @@ void hub_handler::handle(const hub_request& req, hub_response& res) {
     res.allow = {};
     res.content_type = {};
     res.body.clear();
+    res.set_cookie.clear();
+    res.hub_headers = settings_.hub_headers;
+    respond(req, res);
+    // SessionMiddleware: a visitor without a valid session gets a new one, except on a 500.
+    if (settings_.hub_headers && res.status != 500) {
+        micros now = store_.clock();
+        if (!sessions_.carries_session(req.cookie, now)) sessions_.issue(now, res.set_cookie);
+    }
+}
 
+void hub_handler::respond(const hub_request& req, hub_response& res) {
     auto q = req.target.find('?');
     std::string_view raw_path = req.target.substr(0, q);
     std::string_view query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
-    percent_decode(raw_path, res.path);
-
-    // Routing: ^api/tokens/?$ and ^api/tokens/(?P<token>[^/.]+)/?$ on the decoded path.
-    constexpr std::string_view prefix = "/api/tokens";
-    std::string_view path = res.path;
-    bool detail = false;
     std::string_view token;
-    bool routed = false;
-    if (path.substr(0, prefix.size()) == prefix) {
-        std::string_view rest = path.substr(prefix.size());
-        if (rest.empty() || rest == "/") routed = true;
-        else if (rest.front() == '/') {
-            rest.remove_prefix(1);
-            if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-            if (!rest.empty() && rest.find_first_of("/.") == std::string_view::npos) {
-                routed = detail = true;
-                token = rest;
-            }
-        }
-    }
-    if (!routed) {
+    res.where = classify(req.target, res.path, token);
+    if (res.where == route::unrouted) {
         res.status = 404;
         res.content_type = "text/html";
         res.body.assign(django_404);
         res.head = req.method == "HEAD";
         return;
     }
+    bool detail = res.where == route::detail;
     res.allow = detail ? allow_detail : allow_list;
 
     std::string_view method = req.method;
@@ -206,23 +215,17 @@ void hub_handler::handle(const hub_request& req, hub_response& res) {
     }
     bool head = method == "HEAD";
     bool get = method == "GET" || head;
+    res.head = head;
 
-    // APIView.initial(): content negotiation, authentication, permissions; then the handler.
-    if (!accepts_json(req.accept)) {
-        message(res, 406, "Could not satisfy the request Accept header.");
-        res.head = head;
-        return;
-    }
+    // APIView.initial(): content negotiation, authentication, permissions, throttles; then the
+    // handler (so a throttled request is refused before its method is looked at).
+    if (!accepts_json(req.accept)) return message(res, 406, "Could not satisfy the request Accept header.");
     auto auth = authenticate(store_, req.authorization);
-    if (!auth.error.empty()) {
-        message(res, 403, auth.error);
-        res.head = head;
-        return;
-    }
-    if (!detail && get && auth.user == 0) {
-        message(res, 403, "Authentication credentials were not provided.");
-        res.head = head;
-        return;
+    if (!auth.error.empty()) return message(res, 403, auth.error);
+    if (!detail && get && auth.user == 0) return message(res, 403, "Authentication credentials were not provided.");
+    if (throttle_.enabled()) {
+        auto verdict = throttle_.check(auth.user, client_ident(req.forwarded_for, req.remote_addr), store_.now());
+        if (!verdict.allowed) return message(res, 429, throttled_message(verdict));
     }
 
     if (method == "OPTIONS") {
@@ -239,7 +242,6 @@ void hub_handler::handle(const hub_request& req, hub_response& res) {
         std::string text = "Method \"" + std::string(method) + "\" not allowed.";
         message(res, 405, text);
     }
-    res.head = head;
 }
 
 void hub_handler::retrieve(hub_response& res, std::string_view token, bool remove) {
@@ -266,10 +268,10 @@ void hub_handler::list(const hub_request& req, hub_response& res, int user, std:
     out += "{\"count\":";
     append_uint(out, count);
     out += ",\"next\":";
-    bool secure = https_ || req.forwarded_proto == "https";
+    bool secure = settings_.https || req.forwarded_proto == "https";
     std::string& base = res.link_base;
     base.assign(secure ? "https://" : "http://");
-    base.append(req.host.empty() ? std::string_view(default_host_) : req.host);
+    base.append(req.host.empty() ? std::string_view(settings_.default_host) : req.host);
     base.append(raw_path);
     append_next_link(out, base, params, page, count);
     out += ",\"previous\":";
@@ -299,7 +301,7 @@ void hub_handler::create(const hub_request& req, hub_response& res, int auth_use
     } else if (f.openid) {
         openid_identity who;
         double now = static_cast<double>(store_.now()) / 1e6;
-        if (auto error = check_openid(*f.openid, now, test_audiences_, who); !error.empty())
+        if (auto error = check_openid(*f.openid, now, settings_.openid_test_audiences, who); !error.empty())
             return message(res, 400, error);
         auto id = store_.find_user_by_email(who.email);
         user = id ? *id : store_.add_openid_user(who.email, who.given_name, who.family_name);

@@ -2,7 +2,10 @@
 // permissions, the four token actions, errors). Plain structs in and out: no Beast here.
 #pragma once
 
+#include "counters.hpp"
+#include "session_cookie.hpp"
 #include "store.hpp"
+#include "throttle.hpp"
 
 #include <string>
 #include <string_view>
@@ -20,6 +23,9 @@ struct hub_request {
     std::string_view accept;
     std::string_view forwarded_proto;   ///< X-Forwarded-Proto
     std::string_view method_override;   ///< X-HTTP-Method-Override
+    std::string_view cookie;            ///< Cookie
+    std::string_view forwarded_for;     ///< X-Forwarded-For
+    std::string_view remote_addr;       ///< the peer's address, as gunicorn's REMOTE_ADDR
     std::string_view body;
 };
 
@@ -30,6 +36,11 @@ struct hub_response {
     std::string_view allow;         ///< empty = no Allow header (Django's own 404 page)
     bool head = false;              ///< send headers only (Content-Length of the GET body)
     std::string body;
+    /// Add the headers of the Hub's Django middleware (X-Frame-Options, Vary,
+    /// X-Content-Type-Options, Referrer-Policy) and `set_cookie` when not empty.
+    bool hub_headers = false;
+    std::string set_cookie;         ///< the Set-Cookie value
+    route where = route::unrouted;  ///< for the counters
 
     // scratch space, reused
     std::string path;
@@ -37,20 +48,35 @@ struct hub_response {
     std::vector<token_view> items;
 };
 
+/// What the handler needs to know of the server's options.
+struct hub_settings {
+    bool https = true;
+    std::string default_host;  ///< for links when the request has no Host
+    std::vector<std::string> openid_test_audiences;
+    bool hub_headers = true;
+    throttle_options throttle;
+};
+
+/// Django's URL resolution on the percent-decoded path (into `decoded`): the list route
+/// `^api/tokens/?$`, the detail route `^api/tokens/(?P<token>[^/.]+)/?$` (its token into
+/// `token`), or neither.
+route classify(std::string_view target, std::string& decoded, std::string_view& token);
+
 class hub_handler {
 public:
-    hub_handler(store& s, bool https, std::string default_host, std::vector<std::string> openid_test_audiences);
+    hub_handler(store& s, hub_settings settings);
     void handle(const hub_request& req, hub_response& res);
 
 private:
+    void respond(const hub_request& req, hub_response& res);
     void list(const hub_request& req, hub_response& res, int user, std::string_view raw_path, std::string_view query);
     void retrieve(hub_response& res, std::string_view token, bool remove);
     void create(const hub_request& req, hub_response& res, int auth_user);
 
     store& store_;
-    bool https_;
-    std::string default_host_;
-    std::vector<std::string> test_audiences_;
+    hub_settings settings_;
+    throttle throttle_;
+    session_cookies sessions_;
 };
 
 /// The request path with token values replaced, for logs.

@@ -58,9 +58,18 @@ std::string_view date_header() {
     return {buf, len};
 }
 
+/// Headers beyond the framing ones.
+struct head_extras {
+    bool hub_headers = false;       ///< the Hub's Django middleware headers
+    std::string_view set_cookie{};  ///< with hub_headers: a Set-Cookie value, if not empty
+    std::string_view retry_after{};
+};
+
+/// The status line and headers, in the order gunicorn sends the Hub's: Content-Type, Allow,
+/// X-Frame-Options, Content-Length, Vary, X-Content-Type-Options, Referrer-Policy, Set-Cookie.
 void append_head(std::string& out, unsigned version, unsigned status, bool keep_alive,
                  std::string_view content_type, std::string_view allow, std::size_t length, bool gzip_chunked,
-                 std::string_view extra = {}) {
+                 const head_extras& x = {}) {
     out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     detail::append_uint(out, status);
     out.push_back(' ');
@@ -70,11 +79,18 @@ void append_head(std::string& out, unsigned version, unsigned status, bool keep_
     out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     if (!content_type.empty()) { out += "Content-Type: "; out += content_type; out += "\r\n"; }
     if (!allow.empty()) { out += "Allow: "; out += allow; out += "\r\n"; }
+    if (x.hub_headers) out += "X-Frame-Options: DENY\r\n";
     if (gzip_chunked) out += "Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n";
     else { out += "Content-Length: "; detail::append_uint(out, length); out += "\r\n"; }
-    out += extra;
+    if (x.hub_headers) {
+        out += "Vary: Cookie, Origin\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\n";
+        if (!x.set_cookie.empty()) { out += "Set-Cookie: "; out += x.set_cookie; out += "\r\n"; }
+    }
+    if (!x.retry_after.empty()) { out += "Retry-After: "; out += x.retry_after; out += "\r\n"; }
     out += "\r\n";
 }
+
+constexpr std::string_view stats_path = "/_emulator/stats";
 
 /// gzip (as nginx's `gzip on`) into `out`, framed as a single chunk plus the last chunk.
 void append_gzip_chunked(std::string& out, std::string_view body) {
@@ -102,9 +118,11 @@ bool contains_token(std::string_view header, std::string_view token) {
 }  // namespace
 
 struct server::impl {
+    explicit impl(bool manual_clock) : store(manual_clock) {}
     server_options opt;
     detail::store store;
     detail::fault_queue faults;
+    detail::counters counters;
     std::optional<detail::hub_handler> handler;
     detail::pem_pair ca;  // empty when a certificate was given
     std::optional<asio::ssl::context> ssl;
@@ -134,6 +152,7 @@ struct server::impl {
                                        const detail::hub_response& res);
     void build_response(std::string& out, const detail::hub_response& res, unsigned version, bool keep_alive,
                         bool gzip_ok);
+    [[nodiscard]] server_stats stats_of() const;
 };
 
 asio::awaitable<void> server::impl::accept_loop() {
@@ -169,7 +188,8 @@ void server::impl::build_response(std::string& out, const detail::hub_response& 
                                   bool keep_alive, bool gzip_ok) {
     out.clear();
     bool gzip = gzip_ok && !res.head && res.content_type == "application/json" && res.body.size() >= 10240;
-    append_head(out, version, res.status, keep_alive, res.content_type, res.allow, res.body.size(), gzip);
+    append_head(out, version, res.status, keep_alive, res.content_type, res.allow, res.body.size(), gzip,
+                {.hub_headers = res.hub_headers, .set_cookie = res.set_cookie});
     if (res.head) return;
     if (gzip) append_gzip_chunked(out, res.body);
     else out += res.body;
@@ -182,6 +202,8 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
     detail::hub_response res;
     std::string out;
     unsigned served = 0;
+    boost::system::error_code peer_ec;
+    const std::string remote_addr = tcp_layer.socket().remote_endpoint(peer_ec).address().to_string();
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(8192);
@@ -196,6 +218,7 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
                 unsigned status = ec == http::error::header_limit ? 414 : ec == http::error::body_limit ? 413 : 400;
                 append_head(out, 11, status, false, "text/html", {}, bad_request_page.size(), false);
                 out += bad_request_page;
+                counters.count_response("other", detail::route::unrouted, status);
                 tcp_layer.expires_after(5s);
                 co_await asio::async_write(stream, asio::buffer(out), use_tuple);
             }
@@ -222,6 +245,9 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
             .accept = field(http::field::accept),
             .forwarded_proto = named("X-Forwarded-Proto"),
             .method_override = named("X-HTTP-Method-Override"),
+            .cookie = field(http::field::cookie),
+            .forwarded_for = named("X-Forwarded-For"),
+            .remote_addr = remote_addr,
             .body = req.body(),
         };
         unsigned version = req.version() == 10 ? 10 : 11;
@@ -229,8 +255,19 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
         if (opt.max_requests_per_connection != 0 && served >= opt.max_requests_per_connection) keep_alive = false;
         bool gzip_ok = opt.gzip && contains_token(field(http::field::accept_encoding), "gzip");
 
+        if (opt.stats_endpoint && hr.method == "GET" && hr.target.substr(0, hr.target.find('?')) == stats_path) {
+            std::string body = to_json(stats_of());
+            out.clear();
+            append_head(out, version, 200, keep_alive, "application/json", {}, body.size(), false);
+            out += body;
+            auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out), use_tuple);
+            if (wec) co_return;
+            if (!keep_alive) break;
+            continue;
+        }
         std::optional<fault> f;
         if (opt.faults) f = faults.take(hr.method, hr.target);
+        if (f) counters.count_fault(f->what);
         tcp_layer.expires_after(60s);
         if (f && f->what == fault::kind::latency) {
             asio::steady_timer t(co_await asio::this_coro::executor, f->delay);
@@ -256,10 +293,15 @@ asio::awaitable<void> server::impl::serve(Stream& stream) {
         if (replaces_answer) {
             if (f->what == fault::kind::status) res.status = f->status;
             else if (f->what != fault::kind::stall) res.status = 200;
-            if (f->what != fault::kind::stall) log();
+            if (f->what != fault::kind::stall) {
+                std::string_view token;
+                counters.count_response(hr.method, detail::classify(hr.target, res.path, token), res.status);
+                log();
+            }
             if (!co_await apply_fault(stream, *f, version, out, res, keep_alive)) co_return;
         } else {
             handler->handle(hr, res);
+            counters.count_response(hr.method, res.where, res.status);
             if (!f) {
                 build_response(out, res, version, keep_alive, gzip_ok);
                 log();
@@ -299,8 +341,7 @@ asio::awaitable<bool> server::impl::apply_fault(Stream& stream, const fault& f, 
         }
     }
     case fault::kind::status: {
-        std::string extra;
-        if (!f.retry_after.empty()) extra = "Retry-After: " + f.retry_after + "\r\n";
+        head_extras extra{.retry_after = f.retry_after};
         res.status = f.status;
         if (f.html) {
             append_head(out, version, f.status, keep_alive, "text/html", {}, hub_50x_page.size(), false, extra);
@@ -360,7 +401,8 @@ asio::awaitable<void> server::impl::break_answer(Stream& stream, const fault& f,
     if (f.what == fault::kind::truncated_body) {
         // Content-Length promises more than is sent, then the connection ends.
         out.clear();
-        append_head(out, version, res.status, true, res.content_type, res.allow, body + 1024, false);
+        append_head(out, version, res.status, true, res.content_type, res.allow, body + 1024, false,
+                    {.hub_headers = res.hub_headers, .set_cookie = res.set_cookie});
         if (!res.head) out += res.body;
     } else {
         build_response(out, res, version, true, false);  // keep-alive promised, then broken
@@ -373,7 +415,7 @@ asio::awaitable<void> server::impl::break_answer(Stream& stream, const fault& f,
     tcp_layer.close();
 }
 
-server::server(server_options options) : impl_(std::make_unique<impl>()) {
+server::server(server_options options) : impl_(std::make_unique<impl>(options.manual_clock)) {
     auto& s = *impl_;
     s.opt = std::move(options);
     if (s.opt.threads == 0) s.opt.threads = 1;
@@ -408,7 +450,11 @@ server::server(server_options options) : impl_(std::make_unique<impl>()) {
     s.acceptor->listen(asio::socket_base::max_listen_connections);
     s.port = s.acceptor->local_endpoint().port();
     std::string host = address.is_v6() ? "[" + s.opt.listen + "]" : s.opt.listen;
-    s.handler.emplace(s.store, s.opt.https, host + ":" + std::to_string(s.port), s.opt.openid_test_audiences);
+    s.handler.emplace(s.store, detail::hub_settings{.https = s.opt.https,
+                                                    .default_host = host + ":" + std::to_string(s.port),
+                                                    .openid_test_audiences = s.opt.openid_test_audiences,
+                                                    .hub_headers = s.opt.hub_headers,
+                                                    .throttle = s.opt.throttle});
     asio::co_spawn(s.acceptor->get_executor(), s.accept_loop(), asio::detached);
     for (unsigned i = 0; i < s.opt.threads; ++i) s.threads.emplace_back([&s] { s.ioc->run(); });
 }
@@ -449,16 +495,29 @@ int server::add_user(user u) { return impl_->store.add_user(std::move(u)); }
 std::vector<std::string> server::seed_tokens(std::string_view username, std::size_t n) {
     return impl_->store.seed_tokens(username, n);
 }
+std::string server::seed_token(std::string_view username, time_point created, std::optional<time_point> expiry) {
+    auto micros = [](time_point t) {
+        return std::chrono::floor<std::chrono::microseconds>(t.time_since_epoch()).count();
+    };
+    return impl_->store.seed_token(username, micros(created), expiry ? micros(*expiry) : detail::no_expiry);
+}
 std::size_t server::token_count() const { return impl_->store.token_count(); }
 void server::advance_clock(std::chrono::microseconds by) { impl_->store.advance_clock(by.count()); }
+time_point server::now() const {
+    return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::microseconds(impl_->store.now())));
+}
 void server::inject(fault f) {
     if (!impl_->opt.faults) throw std::logic_error("fault injection is off (server_options::faults)");
     impl_->faults.push(std::move(f));
 }
 void server::clear_faults() { impl_->faults.clear(); }
 
-server_stats server::stats() const {
-    return {impl_->accepted.load(), impl_->requests.load(), impl_->open.load()};
+server_stats server::impl::stats_of() const {
+    server_stats st{accepted.load(), requests.load(), open.load(), {}, {}};
+    counters.fill(st);
+    return st;
 }
+
+server_stats server::stats() const { return impl_->stats_of(); }
 
 }  // namespace stencila::hub::emulator

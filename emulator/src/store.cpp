@@ -99,18 +99,26 @@ bool unhexlify(std::string_view hex, std::string& out) {
     return true;
 }
 
-store::store() = default;
+store::store(bool manual_clock) {
+    using namespace std::chrono;
+    if (manual_clock) frozen_at_ = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
 store::~store() = default;
 
-micros store::now_locked() {
+micros store::clock() const {
     using namespace std::chrono;
-    micros t = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() + offset_;
+    micros base = frozen_at_ != 0 ? frozen_at_ : duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    return base + offset_.load();
+}
+
+micros store::now_locked() const {
+    micros t = clock();
     if (t <= last_) t = last_ + 1;
     last_ = t;
     return t;
 }
 
-micros store::now() {
+micros store::now() const {
     std::lock_guard lock(mutex_);
     return now_locked();
 }
@@ -179,7 +187,7 @@ int store::add_openid_user(std::string_view email, std::string_view given, std::
                          .first_name = std::string(given), .last_name = std::string(family)});
 }
 
-store::record* store::insert_token_locked(int user_id, std::string& secret) {
+store::record* store::insert_token_locked(int user_id, micros created, micros expiry, std::string& secret) {
     if (user_id < 1 || static_cast<std::size_t>(user_id) > users_.size()) throw std::invalid_argument("unknown user");
     unsigned char raw[32];
     random_bytes(raw, sizeof raw);
@@ -195,11 +203,14 @@ store::record* store::insert_token_locked(int user_id, std::string& secret) {
         throw std::runtime_error("SHA-512 failed");
     OPENSSL_cleanse(raw, sizeof raw);
     r->user = user_id;
-    r->expiry = now_locked() + token_ttl;  // knox computes the expiry before `created`
-    r->created = now_locked();
+    r->created = created;
+    r->expiry = expiry;
     auto& u = *users_[static_cast<std::size_t>(user_id - 1)];
     if (u.tokens.empty() || r->expiry < u.min_expiry) u.min_expiry = r->expiry;
-    u.tokens.push_back(r.get());
+    // Keep the list in ascending `created`, then insertion, order; a new token usually goes last.
+    auto at = u.tokens.end();
+    while (at != u.tokens.begin() && (*std::prev(at))->created > created) --at;
+    u.tokens.insert(at, r.get());
     record* p = r.get();
     by_key_.emplace(r->key, std::move(r));
     ++count_;
@@ -209,7 +220,8 @@ store::record* store::insert_token_locked(int user_id, std::string& secret) {
 created_token store::create_token(int user_id) {
     std::lock_guard lock(mutex_);
     created_token c;
-    record* r = insert_token_locked(user_id, c.secret);
+    micros expiry = now_locked() + token_ttl;  // knox computes the expiry before `created`
+    record* r = insert_token_locked(user_id, now_locked(), expiry, c.secret);
     // The Hub's view reloads the row with get_object(), which refreshes it in memory.
     micros refreshed = now_locked() + token_ttl;
     if (refreshed - r->expiry > min_refresh_interval) r->expiry = refreshed;
@@ -222,15 +234,32 @@ created_token store::create_token(int user_id) {
     return c;
 }
 
-std::vector<std::string> store::seed_tokens(std::string_view username, std::size_t n) {
+int store::user_id_of(std::string_view username, const char* caller) const {
     auto id = find_user_by_username(username);
-    if (!id) throw std::invalid_argument("seed_tokens: unknown user " + std::string(username));
+    if (!id) throw std::invalid_argument(std::string(caller) + ": unknown user " + std::string(username));
+    return *id;
+}
+
+std::vector<std::string> store::seed_tokens(std::string_view username, std::size_t n) {
+    int id = user_id_of(username, "seed_tokens");
     std::vector<std::string> out(n);
     std::lock_guard lock(mutex_);
     by_key_.reserve(by_key_.size() + n);
-    users_[static_cast<std::size_t>(*id - 1)]->tokens.reserve(users_[static_cast<std::size_t>(*id - 1)]->tokens.size() + n);
-    for (auto& s : out) insert_token_locked(*id, s);
+    auto& toks = users_[static_cast<std::size_t>(id - 1)]->tokens;
+    toks.reserve(toks.size() + n);
+    for (auto& s : out) {
+        micros expiry = now_locked() + token_ttl;
+        insert_token_locked(id, now_locked(), expiry, s);
+    }
     return out;
+}
+
+std::string store::seed_token(std::string_view username, micros created, micros expiry) {
+    int id = user_id_of(username, "seed_token");
+    std::lock_guard lock(mutex_);
+    std::string secret;
+    insert_token_locked(id, created, expiry, secret);
+    return secret;
 }
 
 void store::erase_locked(record* r) {
@@ -282,7 +311,7 @@ auth_result store::authenticate(std::string_view secret) {
         if (!digest_of(bytes, r->salt, d)) return {};
         if (CRYPTO_memcmp(d.data(), r->digest.data(), d.size()) == 0) {
             micros refreshed = now_locked() + token_ttl;
-            if (refreshed - r->expiry > min_refresh_interval) r->expiry = refreshed;
+            if (r->expiry != no_expiry && refreshed - r->expiry > min_refresh_interval) r->expiry = refreshed;
             if (!u.info.active) return {auth_status::inactive_user, u.id};
             return {auth_status::ok, u.id};
         }
@@ -300,7 +329,7 @@ bool store::retrieve(std::string_view secret, bool remove, token_view& out) {
     micros now = now_locked();
     for (auto i = b; i != e; ++i) {
         record* r = i->second.get();
-        if (r->expiry <= now) continue;  // filter(expiry__gt=now)
+        if (r->expiry == no_expiry || r->expiry <= now) continue;  // filter(expiry__gt=now): NULL never matches
         std::array<unsigned char, 64> d;
         if (!digest_of(bytes, r->salt, d)) return false;
         if (CRYPTO_memcmp(d.data(), r->digest.data(), d.size()) != 0) continue;

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <atomic>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -25,13 +26,16 @@ namespace stencila::hub::emulator::detail {
 
 inline constexpr micros token_ttl = 7LL * 24 * 3600 * 1'000'000;
 inline constexpr micros min_refresh_interval = 60LL * 1'000'000;
+/// knox's `expiry = NULL`: the token never expires, is never refreshed, and (the view filtering on
+/// `expiry__gt=now`) cannot be read or deleted through the API.
+inline constexpr micros no_expiry = INT64_MAX;
 
 /// What the API shows of a token.
 struct token_view {
     int user = 0;
     std::array<char, 8> id{};
     micros created = 0;
-    micros expiry = 0;
+    micros expiry = 0;  ///< or no_expiry
 };
 
 /// A freshly created token, as the create endpoint returns it.
@@ -50,7 +54,8 @@ struct auth_result {
 
 class store {
 public:
-    store();
+    /// `manual_clock`: the clock stays at its start value except for `advance_clock`.
+    explicit store(bool manual_clock = false);
     ~store();
     store(const store&) = delete;
     store& operator=(const store&) = delete;
@@ -66,18 +71,23 @@ public:
 
     created_token create_token(int user_id);
     std::vector<std::string> seed_tokens(std::string_view username, std::size_t n);
+    /// A token stored with exactly these times (`expiry` may be past, or no_expiry); its secret.
+    std::string seed_token(std::string_view username, micros created, micros expiry);
 
     /// knox TokenAuthentication, with its cleanup of the user's expired tokens and refresh.
     auth_result authenticate(std::string_view secret);
     /// The view's get_object(): unexpired token with that secret, refreshed; removed if asked.
     bool retrieve(std::string_view secret, bool remove, token_view& out);
-    /// The user's tokens in creation order, [offset, offset+limit); returns the count.
+    /// The user's tokens in ascending `created` (then insertion) order, [offset, offset+limit);
+    /// returns the count.
     std::size_t list(int user_id, std::size_t offset, std::size_t limit, std::vector<token_view>& out) const;
 
     [[nodiscard]] std::size_t token_count() const;
     void advance_clock(micros by);
     /// The emulator clock: wall clock + advance, strictly increasing across calls.
-    micros now();
+    micros now() const;
+    /// The same clock without the lock (and so without the strict increase), for session cookies.
+    micros clock() const;
 
     /// For tests: whether any stored record contains `secret` in clear (it must not).
     [[nodiscard]] bool stores_secret_in_clear(std::string_view secret) const;
@@ -85,16 +95,18 @@ public:
 private:
     struct record;
     struct user_record;
-    micros now_locked();
-    record* insert_token_locked(int user_id, std::string& secret_out);
+    micros now_locked() const;
+    record* insert_token_locked(int user_id, micros created, micros expiry, std::string& secret_out);
+    int user_id_of(std::string_view username, const char* caller) const;
     void cleanup_expired_locked(user_record& u, const record* keep, micros now, std::vector<record*>& gone);
     void erase_locked(record* r);
 
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<user_record>> users_;  // index = id - 1
     std::unordered_multimap<std::uint64_t, std::unique_ptr<record>> by_key_;
-    micros offset_ = 0;
-    micros last_ = 0;
+    std::atomic<micros> offset_{0};
+    micros frozen_at_ = 0;  // with a manual clock: the wall clock at start; 0 = follow the wall clock
+    mutable micros last_ = 0;  // the last reading, so that readings strictly increase
     std::size_t count_ = 0;
 };
 

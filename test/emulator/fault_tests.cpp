@@ -62,6 +62,34 @@ BOOST_AUTO_TEST_CASE(faults_match_method_and_path_and_honour_skip) {
     BOOST_TEST(get("/").status == 404u);
 }
 
+BOOST_AUTO_TEST_CASE(every_matching_fault_counts_a_request_against_its_skip_and_the_first_spent_one_applies) {
+    // "fail the 3rd request with 500 and the 5th with 503", injected in either order.
+    hub.inject({.what = kind::status, .skip = 2, .status = 500});
+    hub.inject({.what = kind::status, .skip = 4, .status = 503});
+    std::vector<unsigned> got;
+    for (int i = 0; i < 6; ++i) got.push_back(get("/api/tokens/x").status);
+    const std::vector<unsigned> expected{404, 404, 500, 404, 503, 404};
+    BOOST_TEST(got == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(of_two_faults_due_on_the_same_request_the_earlier_injected_applies_and_the_other_waits) {
+    hub.inject({.what = kind::status, .path_prefix = "/api/tokens/", .skip = 1, .status = 500});
+    hub.inject({.what = kind::status, .skip = 1, .times = 2, .status = 503});
+    BOOST_TEST(get("/api/tokens/x").status == 404u);  // both skip it
+    BOOST_TEST(get("/api/tokens/x").status == 500u);  // both due: the first injected applies
+    BOOST_TEST(get("/api/tokens/x").status == 503u);  // the second waited; its skip was not re-counted
+    BOOST_TEST(get("/").status == 503u);              // only the second matches "/"
+    BOOST_TEST(get("/api/tokens/x").status == 404u);
+}
+
+BOOST_AUTO_TEST_CASE(a_fault_for_every_request_keeps_later_faults_on_the_same_requests_from_applying) {
+    hub.inject({.what = kind::status, .method = "GET", .times = 0, .status = 502});
+    hub.inject({.what = kind::status, .status = 504});
+    BOOST_TEST(get("/api/tokens/x").status == 502u);
+    BOOST_TEST(get("/api/tokens/x").status == 502u);
+    BOOST_TEST(send("DELETE", "/api/tokens/x").status == 504u);  // the GET-only fault does not match
+}
+
 BOOST_AUTO_TEST_CASE(close_after_response_promises_keep_alive_then_closes) {
     hub.inject({.what = kind::close_after_response});
     rawhttp::connection c(ep);

@@ -17,11 +17,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace stencila::hub::emulator {
+
+using time_point = std::chrono::system_clock::time_point;
 
 /// A Hub user account.
 struct user {
@@ -35,6 +38,15 @@ struct user {
 
 /// One fault, applied to upcoming requests that match it. Only honoured when
 /// `server_options::faults` is true.
+///
+/// Matching, for each request in arrival order: the queued faults are visited in injection
+/// order. Every fault that matches the request (method and path) and still has `skip` left counts
+/// it (`skip` goes down by one), whether or not another fault applies to it. The first matching
+/// fault whose `skip` was already 0 applies to the request, and its `times` goes down by one;
+/// later faults whose `skip` is 0 are untouched and wait for the next matching request. So a
+/// fault with `skip = n` applies at the earliest to the (n+1)th matching request after its
+/// injection, and a fault with `times = 0` keeps every later-injected fault that matches the same
+/// requests from applying.
 struct fault {
     enum class kind {
         latency,               ///< answer normally after `delay`
@@ -49,10 +61,11 @@ struct fault {
     };
     kind what = kind::status;
     std::string method{};       ///< "GET", "POST", "DELETE"...; empty matches any
-    /// Matched against the request path, or, when it holds a `?`, against the whole target
-    /// (path and query as sent), e.g. "/api/tokens/?limit=10&offset=60".
-    std::string path_prefix{};  ///< matched against the request path, e.g. "/api/tokens/"; empty = any
-    unsigned skip = 0;        ///< matching requests let through before the fault applies
+    /// A prefix of the request path as sent, e.g. "/api/tokens/"; empty matches any. When it
+    /// holds a `?` it is matched against the whole target (path and query), e.g.
+    /// "/api/tokens/?limit=10&offset=60".
+    std::string path_prefix{};
+    unsigned skip = 0;        ///< matching requests let through first (see the matching rules above)
     unsigned times = 1;       ///< matching requests that get the fault; 0 = all from then on
     std::chrono::milliseconds delay{0};  ///< for `latency`
     unsigned status = 503;               ///< for `status`: 429, 500, 502, 503 or 504
@@ -60,6 +73,30 @@ struct fault {
     bool html = false;                   ///< for `status`: the Hub's HTML 50x page, not JSON
     std::size_t oversized_bytes = 16u << 20;  ///< for `oversized_body`
 };
+
+/// One DRF throttle rate: at most `requests` in any `period` (a sliding window). A zero `period`
+/// turns the throttle off.
+struct throttle_rate {
+    unsigned requests = 0;
+    std::chrono::seconds period{0};
+};
+
+/// DRF's AnonRateThrottle (per client IP, for unauthenticated requests) and UserRateThrottle (per
+/// user, or per IP for unauthenticated requests), as the Hub configures them (it runs both; its
+/// rates are 100/hour and 5000/hour). Off by default.
+struct throttle_options {
+    throttle_rate anon{};
+    throttle_rate user{};
+};
+
+/// Parses "anon=100/hour,user=5000/hour" (either part may be left out). Each rate is read as DRF's
+/// `parse_rate` reads it: `N/period` where only the period's first letter counts (`s`, `m`, `h`
+/// or `d`). Throws std::invalid_argument with a message naming the bad part.
+throttle_options parse_throttle(std::string_view spec);
+
+/// Parses an RFC 3339 date-time, e.g. "2026-12-01T08:32:13Z" or "2026-12-01T09:32:13.5+01:00",
+/// with at most six fraction digits (the Hub stores microseconds). Throws std::invalid_argument.
+time_point parse_time(std::string_view rfc3339);
 
 /// How the server runs. Every field has a default that suits tests.
 struct server_options {
@@ -77,17 +114,56 @@ struct server_options {
     std::chrono::milliseconds idle_timeout{0};  ///< close idle keep-alive connections; 0 = never
     unsigned max_requests_per_connection = 0;   ///< then `Connection: close`; 0 = unlimited
     std::vector<std::string> openid_test_audiences{};  ///< JWT audiences accepted without Google
+    /// Send the headers the Hub's Django middleware adds to every answer it makes (JSON, 204 and
+    /// its HTML 404): `X-Frame-Options: DENY`, `Vary: Cookie, Origin`, `X-Content-Type-Options:
+    /// nosniff`, `Referrer-Policy: same-origin`, and a new anonymous signed-cookie session
+    /// (`Set-Cookie: sessionid=...; expires=...; HttpOnly; Max-Age=31536000; Path=/;
+    /// SameSite=None; Secure`) unless the request sent back a valid one or the answer is a 500.
+    bool hub_headers = true;
+    throttle_options throttle{};       ///< off unless a rate is set
+    /// true: the emulator's clock starts at the wall clock and then moves only by `advance_clock`
+    /// (and by the microsecond each token operation adds to keep token times strictly
+    /// increasing), so that tests of expiry and throttling windows are exact on a slow machine.
+    bool manual_clock = false;
+    /// Serve `GET /_emulator/stats` (the counters as JSON, see `to_json`), outside the Hub's `/api`.
+    bool stats_endpoint = false;
     /// Called once per request with one line (method, path with token values redacted, status,
     /// microseconds). Empty = no logging. Called from I/O threads.
     std::function<void(std::string_view)> request_log{};
 };
 
-/// Counters, readable at any time.
+/// How many answers went out with one status for one method and route.
+struct response_count {
+    std::string method;  ///< GET, HEAD, POST, DELETE, OPTIONS, PUT, PATCH, or "other"
+    /// "/api/tokens/" (the list route), "/api/tokens/{token}/" (the detail route), or "unrouted"
+    /// (Django's 404 page, and requests that could not be parsed)
+    std::string route;
+    unsigned status = 0;
+    std::uint64_t count = 0;
+};
+
+/// How many requests a kind of fault was applied to.
+struct fault_count {
+    fault::kind what = fault::kind::status;
+    std::uint64_t count = 0;
+};
+
+/// Counters since the server started, readable at any time from any thread.
 struct server_stats {
     std::uint64_t connections_accepted = 0;
-    std::uint64_t requests = 0;
+    std::uint64_t requests = 0;  ///< requests read (every one, the stats endpoint's included)
     std::uint64_t connections_open = 0;
+    /// Every status line written (faulted answers included; stalls and closes before an answer
+    /// write none; the stats endpoint's answers are left out), non-zero counts only, sorted by
+    /// route, method and status.
+    std::vector<response_count> responses;
+    std::vector<fault_count> faults_fired;  ///< non-zero counts only, in `fault::kind` order
 };
+
+/// The counters as compact JSON: {"connections_accepted":N,"requests":N,"connections_open":N,
+/// "responses":[{"method":"GET","route":"/api/tokens/{token}/","status":200,"count":N},...],
+/// "faults_fired":[{"kind":"status","count":N},...]} (fault kinds spelled as in `--fault kind=`).
+std::string to_json(const server_stats& stats);
 
 /// A running emulator. Starts listening in the constructor (on its own threads), stops in
 /// `stop()` or the destructor. Thread-safe.
@@ -111,15 +187,26 @@ public:
     /// Creates `n` tokens for `username` (as POST /api/tokens/ would); returns their secrets,
     /// in creation order.
     std::vector<std::string> seed_tokens(std::string_view username, std::size_t n);
+    /// Stores one token for `username` with exactly these times, as if the Hub's database held it
+    /// (to the microsecond; finer parts are dropped): `expiry` may be in the past, or std::nullopt
+    /// for a token that never expires (knox's `expiry = NULL`, rendered as `null`). Returns its
+    /// secret. Throws std::invalid_argument for an unknown user.
+    std::string seed_token(std::string_view username, time_point created, std::optional<time_point> expiry);
     /// Number of tokens currently stored (all users).
     [[nodiscard]] std::size_t token_count() const;
-    /// Moves the emulator's clock forward, e.g. 8 days to expire every token.
+    /// Moves the emulator's clock forward, e.g. 8 days to expire every token. The clock drives
+    /// token times, throttling and session cookies; it is the wall clock (or, with
+    /// `manual_clock`, the wall clock at start) plus every advance, and strictly increasing.
     void advance_clock(std::chrono::microseconds by);
+    /// The emulator's clock now.
+    [[nodiscard]] time_point now() const;
 
-    /// Queues a fault for upcoming matching requests (requires `server_options::faults`).
+    /// Queues a fault for upcoming matching requests (requires `server_options::faults`); see
+    /// `fault` for the order in which queued faults match.
     void inject(fault f);
     void clear_faults();
 
+    /// The counters so far (also served by `stats_endpoint`, and printed by `hub-emulator --stats-out`).
     [[nodiscard]] server_stats stats() const;
     /// Stops accepting, closes every connection and joins the threads. Idempotent.
     void stop();
