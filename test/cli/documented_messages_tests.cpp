@@ -115,4 +115,16 @@ BOOST_AUTO_TEST_CASE(a_listing_past_its_all_timeout) {
     BOOST_TEST(r.out.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_throttled_listing_says_when_to_try_again) {
+    emu::server_options so;
+    so.throttle.user = {1, std::chrono::seconds{60}};
+    cli_fixture f{so};
+    auto key = f.api_key();
+    auto first = f.run({"list"}, {{"STENCILA_HUB_TOKEN", key}});
+    BOOST_TEST(first.exit_code == 0, describe(first));
+    auto r = f.run({"list"}, {{"STENCILA_HUB_TOKEN", key}});
+    BOOST_TEST(r.exit_code == 6, describe(r));
+    BOOST_TEST(r.err == documented("hub-tokens: list: Hub answered 429", address_of(f.server.base_url())));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -51,7 +51,10 @@ failure describe(std::exception_ptr e) {
         int status = x.status() == 401 || x.status() == 403 ? exit_auth
                      : x.status() == 404                    ? exit_not_found
                                                             : exit_server;
-        return {status, one_line(x.what())};
+        auto text = one_line(x.what());
+        if (auto wait = x.retry_after(); wait && x.status() == 429)  // the Hub's throttle: say when
+            text += " (try again in " + std::to_string((wait->count() + 999) / 1000) + " s)";
+        return {status, text};
     } catch (const boost::system::system_error& x) {
         return {is_argument_error(x.code()) ? exit_usage : exit_network, describe_system_error(x)};
     } catch (const std::exception& x) {
