@@ -23,6 +23,7 @@
 // - Thread-safety: a `client` (and its copies and `tokens_api`s) may be used by any number of
 //   coroutines at once, on any number of threads of one `io_context`.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/diagnostics.hpp>

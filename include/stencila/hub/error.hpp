@@ -2,6 +2,7 @@
 // arriving or being understood is a `boost::system::system_error` whose code is either an
 // `error` below or the operating system's (connection refused, reset, host not found...).
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <boost/system/error_code.hpp>
 

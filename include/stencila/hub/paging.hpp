@@ -20,6 +20,7 @@
 // - `next(token)` takes any Asio completion token, handler `void(error_code, std::optional<T>)`,
 //   completed on its associated executor (default: the client's); the range must outlive it.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/models.hpp>
