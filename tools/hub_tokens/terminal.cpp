@@ -84,7 +84,13 @@ void progress_line::update(std::int64_t done, std::int64_t total) {
     if (drawn_ == 0 && done >= total) return;  // over already: a line drawn now would only flash
     if (drawn_ != 0 && done < total && now - last_draw_ < std::chrono::milliseconds{100}) return;  // no flicker
     last_draw_ = now;
-    std::string text = " " + std::to_string(done) + "/" + std::to_string(total) + " tokens";
+    // Appended piece by piece: `" " + std::to_string(...)` makes g++ 12 at -O3 report a false
+    // -Wrestrict inside std::string's replace.
+    std::string text = " ";
+    text += std::to_string(done);
+    text += '/';
+    text += std::to_string(total);
+    text += " tokens";
     std::string pad(drawn_ > text.size() ? drawn_ - text.size() : 0, ' ');
     std::cerr << '\r' << text << pad << std::flush;
     drawn_ = text.size();

@@ -8,6 +8,7 @@
 //     auto fresh   = co_await hub.tokens().read(created.token);
 //     co_await hub.tokens().remove(created.token);
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/call_stats.hpp>
 #include <stencila/hub/options.hpp>

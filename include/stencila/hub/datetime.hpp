@@ -1,5 +1,6 @@
 // Date-times as the Hub writes them: ISO 8601 in UTC, e.g. `2022-02-01T20:42:43.123456Z`.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <chrono>
 #include <optional>

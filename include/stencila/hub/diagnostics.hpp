@@ -7,6 +7,7 @@
 //     auto [ec, t] = co_await tokens.read(key, diag, asio::as_tuple(asio::use_awaitable));
 //     if (ec.category() == hub::http_category()) std::cerr << diag.http_error->message();
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/error.hpp>
 

@@ -5,6 +5,7 @@
 // and body. With completion tokens the same codes arrive as `error_code`s, and a `diagnostics`
 // keeps the rest (diagnostics.hpp).
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>

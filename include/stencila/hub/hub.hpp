@@ -1,5 +1,6 @@
 // Everything of the Stencila Hub client library.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/call_stats.hpp>
 #include <stencila/hub/client.hpp>

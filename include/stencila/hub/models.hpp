@@ -2,6 +2,7 @@
 // JSON keys are those on the wire (`firstName`, `lastName`); the Python client's model names are
 // offered as aliases at the end.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/datetime.hpp>
 #include <stencila/hub/secret.hpp>

@@ -1,5 +1,6 @@
 // `options`: everything a `client` is configured with. Plain structs; every field has a default.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>

@@ -22,6 +22,7 @@
 //   `next(diag, token)` also keeps what the error had to say; `next(asio::use_awaitable)` is
 //   `next()`.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/diagnostics.hpp>

@@ -12,6 +12,7 @@
 // by all calls of a client keeps a failing server from being hammered: retries may add at most
 // `budget_ratio` to the rate of first attempts, plus `budget_reserve` at start.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <chrono>
 #include <cstdint>

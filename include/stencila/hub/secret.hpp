@@ -1,6 +1,7 @@
 // `secret`: a string that never shows itself. API keys and token values live in it, so they
 // cannot reach a log line, an exception message or `operator<<` output by accident.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 #include <functional>
 #include <ostream>

@@ -1,5 +1,6 @@
 // The library's version, as in the default User-Agent `stencila-hub-cpp/<version>`.
 #pragma once
+#include <stencila/hub/detail/config.hpp>  // first: stops a pre-C++20 compile
 
 namespace stencila::hub {
 
