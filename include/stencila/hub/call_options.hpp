@@ -9,6 +9,8 @@
 // else with their client, and can be kept or made per call.
 #pragma once
 
+#include <stencila/hub/detail/config.hpp>
+
 #include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>
 

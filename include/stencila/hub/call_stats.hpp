@@ -1,6 +1,8 @@
 // `call_stats`: what a client's calls have done, for a service's metrics (`client::call_stats()`).
 #pragma once
 
+#include <stencila/hub/detail/config.hpp>
+
 #include <cstdint>
 
 namespace stencila::hub {

@@ -1,6 +1,8 @@
 // `pool_stats`: what a client's connection pool has done and holds, readable while it runs.
 #pragma once
 
+#include <stencila/hub/detail/config.hpp>
+
 #include <cstdint>
 
 namespace stencila::hub {

@@ -1,6 +1,8 @@
 // `remove_result`: what `tokens_api::remove_many` did with one token.
 #pragma once
 
+#include <stencila/hub/detail/config.hpp>
+
 #include <stencila/hub/diagnostics.hpp>
 
 #include <boost/system/error_code.hpp>

@@ -24,6 +24,8 @@
 //   `tokens_api` and `client` it was started from may go at once.
 #pragma once
 
+#include <stencila/hub/detail/config.hpp>
+
 #include <stencila/hub/call_options.hpp>
 #include <stencila/hub/detail/handler.hpp>
 #include <stencila/hub/diagnostics.hpp>
