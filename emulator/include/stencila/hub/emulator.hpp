@@ -12,8 +12,6 @@
 // No Beast or OpenSSL type appears here, so including this header is cheap.
 #pragma once
 
-#include <stencila/hub/detail/config.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
