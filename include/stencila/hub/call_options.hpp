@@ -24,14 +24,17 @@ namespace stencila::hub {
 /// even inside a `co_await` expression (see the compiler notes in the README).
 struct call_options {
     /// The API key `list` (and the walks) and `create()` without credentials send, in place of
-    /// `options::api_key`. It stays a secret: never in a message, a log line or a counter.
+    /// `options::api_key`; none given (the default): the client's. It stays a secret: never in
+    /// a message, a log line or a counter.
     secret_ref api_key{};
-    /// The whole call's deadline, in place of `options::timeouts.request` (zero: no limit).
+    /// The whole call's deadline, in place of `options::timeouts.request` (zero: no limit); none
+    /// (the default): the client's.
     std::optional<std::chrono::milliseconds> timeout{};
-    /// One attempt's, in place of `options::timeouts.attempt`.
+    /// One attempt's time, in place of `options::timeouts.attempt` (zero: bounded by the call's
+    /// deadline only); none (the default): the client's.
     std::optional<std::chrono::milliseconds> attempt_timeout{};
-    /// The retry policy, in place of `options::retry` (`{.max_attempts = 1}`: never retry). The
-    /// retry budget stays the client's, shared by all its calls.
+    /// The retry policy, in place of `options::retry` (`{.max_attempts = 1}`: never retry); none
+    /// (the default): the client's. The retry budget stays the client's, shared by all its calls.
     std::optional<retry_policy> retry{};
 };
 

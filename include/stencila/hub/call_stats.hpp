@@ -19,10 +19,10 @@ struct call_stats {
     std::uint64_t retries_status = 0;  ///< policy retries after a 429, 502, 503 or 504
     std::uint64_t retries_broken = 0;  ///< policy retries after a broken connection or an attempt timeout
     std::uint64_t retries_refused_by_budget = 0;  ///< retries the retry budget did not allow
-    std::uint64_t answers_2xx = 0;     ///< final answers by status class
-    std::uint64_t answers_4xx = 0;
-    std::uint64_t answers_5xx = 0;
-    std::uint64_t answers_other = 0;   ///< 1xx (never final), 3xx, or out of range
+    std::uint64_t answers_2xx = 0;     ///< answers with a 2xx status (every attempt's answer counts, a retried one too)
+    std::uint64_t answers_4xx = 0;     ///< answers with a 4xx status
+    std::uint64_t answers_5xx = 0;     ///< answers with a 5xx status
+    std::uint64_t answers_other = 0;   ///< answers with another status: 3xx, or out of range (a 1xx is interim, never an answer)
     std::uint64_t transport_failures = 0;  ///< calls that ended without an answer (network, TLS, timeout)
     std::uint64_t cancelled = 0;       ///< calls ended by cancellation
 };

@@ -18,8 +18,10 @@ namespace stencila::hub {
 
 /// What an operation that failed had to say, in full. Filled on failure, cleared on success.
 struct diagnostics {
-    std::string message{};                  ///< the text an exception would have had
-    std::optional<api_error> http_error{};  ///< for a non-2xx answer: status, message, errors, headers, body
+    std::string message{};                  ///< the text an exception would have had (its `what()`); empty after a success
+    std::optional<api_error> http_error{};  ///< for a non-2xx answer: status, message, errors, headers, body; none otherwise
+    /// Empties both. Every operation given this `diagnostics` does so when it completes, before
+    /// filling it on a failure.
     void clear() {
         message.clear();
         http_error.reset();

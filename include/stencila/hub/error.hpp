@@ -20,6 +20,9 @@
 
 namespace stencila::hub {
 
+/// The library's own error codes, in `error_category()` ("stencila.hub"). An error-code enum:
+/// `ec == error::empty_token` compares, and `error_code ec = error::walk_timeout` converts. Each
+/// failure's `what()` says more: the call, the host and the phase (never a secret).
 enum class error {
     empty_token = 1,            ///< a token argument was empty; nothing was sent
     invalid_base_url,           ///< `options::base_url` is not an http(s) URL we can use
@@ -48,20 +51,26 @@ enum class error {
     walk_timeout,               ///< a walk's own deadline (`paging::deadline`) passed
 };
 
-/// The category of `error` codes, named "stencila.hub".
+/// The category of `error` codes.
+/// @return the one instance, named "stencila.hub"; its `message()` describes each code
 const boost::system::error_category& error_category() noexcept;
 
-/// The category of non-2xx answers, named "stencila.hub.http": the value is the HTTP status.
+/// The category of non-2xx answers: an `error_code` in it has the HTTP status as its value, as
+/// the completion-token forms report them (`api_error::code()` is one too).
+/// @return the one instance, named "stencila.hub.http"
 const boost::system::error_category& http_category() noexcept;
 
+/// Makes `error` codes `error_code`s (found by argument-dependent lookup, as Boost.System asks).
+/// @param e the code
+/// @return `e` in `error_category()`
 inline boost::system::error_code make_error_code(error e) noexcept {
     return {static_cast<int>(e), error_category()};
 }
 
 /// One entry of the Hub's `errors` list, e.g. {"username", "This field may not be blank."}.
 struct field_error {
-    std::optional<std::string> field{};  ///< null for errors not tied to a field
-    std::string message{};
+    std::optional<std::string> field{};  ///< the field's name (e.g. "username", "non_field_errors"); none for errors not tied to one
+    std::string message{};               ///< what is wrong with it, in the Hub's words; empty when the Hub gave none
 };
 
 /// The Hub answered with a status other than 2xx. A `system_error` whose code is the status in
@@ -70,38 +79,66 @@ struct field_error {
 /// `what()` reads e.g. "Hub answered 403 Forbidden: Invalid token." and never contains a secret
 /// (the request's own secrets are redacted should the server echo them). For an HTML page (the
 /// Hub's 502 page) or an empty body it says so.
+///
+/// Thrown by the default forms of the calls; with a completion token its code arrives instead,
+/// and a `diagnostics` keeps the error itself (`diagnostics::http_error`).
 class api_error : public boost::system::system_error {
 public:
+    /// What the Hub answered, as the library read it. Every text here has the request's own
+    /// secrets redacted.
     struct details {
-        unsigned status = 0;
-        std::string reason;                  ///< the status line's reason phrase
-        std::string message;                 ///< the Hub's `message`, or a description of the body
+        unsigned status = 0;                 ///< the HTTP status, e.g. 403 (0 only in a default-made `details`)
+        std::string reason;                  ///< the status line's reason phrase, e.g. "Forbidden"; may be empty
+        std::string message;                 ///< the Hub's `message`, or a description of the body (an HTML page, an empty body...)
         std::vector<field_error> errors;     ///< the Hub's `errors`, if any
-        std::vector<std::pair<std::string, std::string>> headers;  ///< response headers (Set-Cookie redacted)
+        std::vector<std::pair<std::string, std::string>> headers;  ///< response headers, in order (Set-Cookie redacted)
         std::string body;                    ///< the body, cut to its first 4 KiB
-        bool body_truncated = false;
+        bool body_truncated = false;         ///< whether `body` was cut (the answer's body was longer than 4 KiB)
         /// How long the Hub asked to wait before trying again: its `Retry-After`, or for a 429 the
         /// wait its throttle message names ("Expected available in 60 seconds.").
         std::optional<std::chrono::milliseconds> retry_after{};
     };
 
+    /// An error for that answer (the library makes them; tests and mocks may too).
+    /// @param d what the Hub answered; its texts should hold no secret, as `what()` shows them
     explicit api_error(details d);
 
+    /// The error's text: "Hub answered 403 Forbidden: Invalid token.", with the field errors
+    /// after it ("... Invalid input. [username: This field may not be blank.]").
+    /// @return the text, valid as long as the error
     [[nodiscard]] const char* what() const noexcept override { return text_.c_str(); }
+    /// The HTTP status, also the value of `code()` (in `http_category()`).
+    /// @return e.g. 404
     [[nodiscard]] unsigned status() const noexcept { return d_.status; }
+    /// The status line's reason phrase.
+    /// @return e.g. "Not Found"; may be empty
     [[nodiscard]] const std::string& reason() const noexcept { return d_.reason; }
+    /// The Hub's `message`, or what the body was when it was not the Hub's JSON.
+    /// @return e.g. "Not found.", `an HTML page, not the Hub's JSON ("Error : Stencila")` or "empty body"
     [[nodiscard]] const std::string& message() const noexcept { return d_.message; }
+    /// The Hub's per-field errors (a 400 for `create`'s body).
+    /// @return the `errors` list; empty when the Hub sent none
     [[nodiscard]] const std::vector<field_error>& errors() const noexcept { return d_.errors; }
+    /// The answer's headers.
+    /// @return every header, in order, as (name, value); Set-Cookie values redacted
     [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& headers() const noexcept {
         return d_.headers;
     }
-    /// The first header of that name (case-insensitive), if any.
+    /// The first header of that name (as in `header("Retry-After")`).
+    /// @param name the header's name, compared case-insensitively
+    /// @return its value, or nothing when the answer has no such header
     [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
+    /// The answer's body, at most its first 4 KiB.
+    /// @return the body (the request's secrets redacted), possibly cut: see `body_truncated()`
     [[nodiscard]] const std::string& body() const noexcept { return d_.body; }
+    /// Whether `body()` was cut.
+    /// @return true when the answer's body was longer than 4 KiB
     [[nodiscard]] bool body_truncated() const noexcept { return d_.body_truncated; }
     /// How long the Hub asked to wait before trying again (429, 503), if it said: a service can
     /// back off for exactly that long. The client has already retried when it could within its
     /// deadline and `retry_policy::max_retry_after`.
+    /// @return the `Retry-After` (seconds or HTTP-date, from when the answer came), or for a 429
+    ///         without one the wait the Hub's throttle message names; nothing when neither says
     [[nodiscard]] std::optional<std::chrono::milliseconds> retry_after() const noexcept { return d_.retry_after; }
 
 private:
@@ -111,5 +148,10 @@ private:
 
 }  // namespace stencila::hub
 
+// Makes `error` an error-code enum (see `error`). Kept out of the manual: Doxygen 1.9.4 cannot
+// place a specialisation of another library's template ("Internal inconsistency: scope ... not
+// found").
+/// @cond
 template <>
 struct boost::system::is_error_code_enum<stencila::hub::error> : std::true_type {};
+/// @endcond

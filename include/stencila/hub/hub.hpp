@@ -16,3 +16,10 @@
 #include <stencila/hub/secret.hpp>
 #include <stencila/hub/tokens_api.hpp>
 #include <stencila/hub/version.hpp>
+
+/// @namespace stencila
+/// Stencila's C++ libraries.
+/// @namespace stencila::hub
+/// The Stencila Hub client library: everything public is in this namespace, one header per
+/// concept in `include/stencila/hub/` (its `detail` namespace holds the internals). This header
+/// includes them all.

@@ -11,7 +11,12 @@ namespace stencila::hub {
 
 /// What `remove_many` did with one token.
 struct remove_result {
-    enum class outcome { removed, not_found, failed } what = outcome::failed;
+    /// What became of the token.
+    enum class outcome {
+        removed,    ///< the Hub answered 2xx: it is gone
+        not_found,  ///< the Hub answered 404: unknown, expired, or removed already (gone all the same)
+        failed      ///< anything else: see `error` and `diag`
+    } what = outcome::failed;  ///< the outcome (`failed` until the removal has run)
     /// For `failed`: the error, a code in `http_category()` for an error answer (403, 503...) or
     /// another one (`hub::error`, the system's). None for `removed` and `not_found`.
     boost::system::error_code error{};

@@ -19,15 +19,19 @@
 
 namespace stencila::hub {
 
+/// When a failed call is tried again, and after how long (`options::retry`, or a view's
+/// `call_options::retry`). Plain values; the defaults are those of the README's "Retries".
 struct retry_policy {
-    std::uint32_t max_attempts = 3;                    ///< attempts in all, the first included; 1 = never retry
-    std::chrono::milliseconds initial_backoff{100};   ///< cap of the first delay's draw
-    std::chrono::milliseconds max_backoff{5'000};     ///< cap of any draw
-    double multiplier = 2.0;                          ///< growth of the cap per attempt
-    bool honour_retry_after = true;                   ///< wait as the server's `Retry-After` says...
-    std::chrono::milliseconds max_retry_after{30'000};  ///< ...but never longer than this
-    double budget_ratio = 0.2;       ///< retries per first attempt, in the long run
-    double budget_reserve = 10.0;    ///< retries allowed before any first attempt earned them
+    std::uint32_t max_attempts = 3;                    ///< attempts in all, the first included (3 by default); 1 = never retry
+    std::chrono::milliseconds initial_backoff{100};   ///< cap of the first delay's draw (100 ms by default)
+    std::chrono::milliseconds max_backoff{5'000};     ///< cap of any draw (5 s by default)
+    double multiplier = 2.0;                          ///< growth of the cap per attempt (2 by default: 100 ms, 200 ms, 400 ms...)
+    bool honour_retry_after = true;                   ///< wait as the server's `Retry-After` (or the Hub's throttle message) says (true by default)...
+    std::chrono::milliseconds max_retry_after{30'000};  ///< ...but never longer than this (30 s by default)
+    /// Retries per first attempt, in the long run, for all the client's calls together (0.2 by
+    /// default: retries add at most 20 % to the rate of first attempts).
+    double budget_ratio = 0.2;
+    double budget_reserve = 10.0;    ///< retries allowed before any first attempt earned them (10 by default)
 };
 
 }  // namespace stencila::hub

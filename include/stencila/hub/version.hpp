@@ -4,6 +4,7 @@
 
 namespace stencila::hub {
 
+/// The library's version, "major.minor.patch", as its CMake package and pkg-config module give it.
 inline constexpr const char* version = "0.1.0";
 
 }  // namespace stencila::hub
