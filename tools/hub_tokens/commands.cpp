@@ -11,8 +11,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include <unistd.h>
 
