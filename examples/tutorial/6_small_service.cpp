@@ -39,15 +39,17 @@ http::response<http::string_body> reply(http::status status, std::string body) {
 // caller keeps alive while it awaits this).
 asio::awaitable<http::response<http::string_body>> answer(hub::tokens_api tokens, std::string_view authorization) {
     if (!authorization.starts_with("Token ")) co_return reply(http::status::unauthorized, "send Authorization: Token <your Hub token>");
-    // The caller's key, borrowed from the request for this one call (never logged, never kept).
-    auto callers = tokens.with({.api_key = hub::secret_ref{authorization.substr(6)}, .timeout = 2s});
     try {
+        // The caller's key, borrowed from the request for this one call (never logged, never
+        // kept); `with` refuses one holding a line break or NUL (invalid_argument).
+        auto callers = tokens.with({.api_key = hub::secret_ref{authorization.substr(6)}, .timeout = 2s});
         auto page = co_await callers.list(1);
         co_return reply(http::status::ok, "you hold " + std::to_string(page.count) + " tokens");
     } catch (const hub::api_error& e) {
         if (e.status() == 401 || e.status() == 403) co_return reply(http::status::unauthorized, "the Hub refused your token");
         co_return reply(http::status::service_unavailable, "the Hub answered " + std::to_string(e.status()));
     } catch (const boost::system::system_error& e) {
+        if (e.code() == hub::error::invalid_argument) co_return reply(http::status::unauthorized, "not a token");
         co_return reply(http::status::service_unavailable, std::string("the Hub could not be asked: ") + e.what());
     }
 }
