@@ -1,8 +1,10 @@
 #include "child_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -40,6 +42,14 @@ struct pipe_pair {
         write = -1;
     }
 };
+
+// The process's peak resident set so far (VmHWM, KiB); 0 once it has exited (its memory is gone).
+long peak_rss_kib(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
+    return 0;
+}
 
 // Variables a child needs to run at all here (sanitizer settings, library paths).
 const char* inherited[] = {"LD_LIBRARY_PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"};
@@ -107,6 +117,10 @@ child_result run_child(const std::string& program, const child_options& options)
             result.timed_out = true;
             ::kill(pid, SIGKILL);
             break;
+        }
+        if (options.sample_peak_rss) {
+            result.peak_rss_kib = std::max(result.peak_rss_kib, peak_rss_kib(pid));
+            left = std::min(left, std::chrono::milliseconds{5});
         }
         int ready = ::poll(fds, n, static_cast<int>(left.count()));
         if (ready < 0 && errno == EINTR) continue;

@@ -15,6 +15,11 @@ struct child_result {
     std::string out;
     std::string err;     ///< empty when `stderr_fd` was given
     bool timed_out = false;
+    /// With `child_options::sample_peak_rss`: the highest VmHWM (peak resident set, KiB) read from
+    /// /proc/<pid>/status while the child ran, sampled every few milliseconds and at every read of
+    /// its output. (wait4's ru_maxrss would do without sampling, but posix_spawn's vfork-style
+    /// exec makes the kernel fold this process's own peak into it.)
+    long peak_rss_kib = 0;
 };
 
 struct child_options {
@@ -26,6 +31,7 @@ struct child_options {
     /// Called with everything read from standard error so far, after each read (for prompts).
     std::function<void(const std::string&)> on_stderr{};
     std::chrono::milliseconds timeout{60'000};  ///< then the child is killed
+    bool sample_peak_rss = false;               ///< fill `child_result::peak_rss_kib`
 };
 
 [[nodiscard]] child_result run_child(const std::string& program, const child_options& options);

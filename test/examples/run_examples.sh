@@ -4,25 +4,7 @@
 set -euo pipefail
 emulator="$1"
 bin="$2"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# Starts a server in the background; the first line it prints is its URL, left in $url.
-# (Not in a $(...) subshell: the pid must reach `cleanup`.)
-start() {
-  local out="$1"; shift
-  mkfifo "$out.fifo"
-  "$@" > "$out.fifo" 2> "$out.err" &
-  pids+=($!)
-  exec {fd}< "$out.fifo"
-  read -r -t 30 url <&"$fd" || fail "$1 did not start: $(cat "$out.err")"
-}
+source "$(dirname "$0")/lib.sh"
 
 start "$work/emulator" "$emulator" --https --port 0 --ca-out "$work/ca.pem" --user a-user:a-user \
   --seed-tokens a-user:250 --tokens-out "$work/tokens.txt"

@@ -30,6 +30,8 @@ struct listing_outcome {
     std::optional<test::child_result> run;  ///< nothing in builds without the tool
     std::vector<std::string> ids;
     std::optional<std::int64_t> count;
+    bool unfinished_json = false;  ///< --json output that parses only once closed with `]}` (a failed walk)
+    bool table_heading = false;    ///< the table's first line is its heading
 };
 
 struct every_walk {
@@ -60,12 +62,14 @@ void expect_complete(const walk_outcome& w, std::int64_t start, std::int64_t end
 void expect_error_after(const walk_outcome& w, std::int64_t start, std::int64_t k, error_code e);
 
 /// hub-tokens: exit 0 with every row of [start, end) in order (and `count` == end for JSON), or
-/// exit 5 with nothing on standard output; never exit 0 with fewer rows than `count`.
+/// exit 5 with the rows of [start, start + k) printed before the failure (an unfinished JSON
+/// object); never exit 0 with fewer rows than `count`.
 void expect_cli_no_loss_no_repeat(const listing_outcome& l, std::int64_t start, std::int64_t end);
 /// hub-tokens: exit 0 with every row of [start, end).
 void expect_cli_complete(const listing_outcome& l, std::int64_t start, std::int64_t end);
-/// hub-tokens: exit `status`, one line on stderr, nothing on stdout.
-void expect_cli_failure(const listing_outcome& l, int status);
+/// hub-tokens: exit `status`, one line on stderr, and on stdout nothing or the rows of
+/// [start, start + k) printed before the failure (an unfinished JSON object).
+void expect_cli_failure(const listing_outcome& l, int status, std::int64_t start = 0);
 
 /// No secret in any walk's outcome or hub-tokens output.
 void expect_no_secret(const secrets& keys, const every_walk& w);

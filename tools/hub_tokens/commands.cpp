@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include <unistd.h>
 
@@ -66,6 +67,9 @@ asio::awaitable<void> list_page(hub::client client, list_args args) {
                   << " for more, or --all)\n";
 }
 
+// Every token, printed as the pages come: memory stays that of the pages in flight whatever the
+// count. The table's columns are sized by the first page (all of a listing's tokens belong to one
+// user, so the widths hold); the JSON's `count`, the walk's final total, comes last.
 asio::awaitable<void> list_all(hub::client client, list_args args) {
     hub::paging paging;
     paging.page_size = args.page_size;
@@ -73,21 +77,31 @@ asio::awaitable<void> list_all(hub::client client, list_args args) {
     paging.prefetch = 2;
     paging.concurrency = 4;  // pages by offset, over the pool, yielded in order
     paging.deadline = std::chrono::milliseconds{static_cast<std::int64_t>(args.all_timeout_seconds * 1000.0 + 0.5)};
+    paging.listing_changed = hub::paging::on_change::report;
     auto pages = client.tokens().pages(paging);
 
-    std::vector<hub::token> tokens;
-    std::int64_t count = 0;
+    json_listing_writer json(std::cout, paging.offset);
+    std::optional<table_layout> table;
+    std::int64_t listed = 0;
     progress_line progress;
     while (auto page = co_await pages.next()) {
-        count = pages.count().value_or(page->count);  // what the walk goes by (smaller if tokens went meanwhile)
-        tokens.insert(tokens.end(), std::make_move_iterator(page->results.begin()),
-                      std::make_move_iterator(page->results.end()));
-        progress.update(static_cast<std::int64_t>(tokens.size()), std::max<std::int64_t>(count - paging.offset, 0));
+        if (args.json) {
+            for (const auto& t : page->results) json.add(t);
+        } else {
+            if (!table) std::cout << table.emplace(page->results).header();
+            for (const auto& t : page->results) std::cout << table->row(t);
+        }
+        if (!std::cout) co_return;  // stdout is gone (a closed pipe): main reports it; stop asking the Hub
+        listed += static_cast<std::int64_t>(page->results.size());
+        progress.update(listed, std::max<std::int64_t>(pages.count().value_or(page->count) - paging.offset, 0));
     }
     progress.finish();
 
-    if (args.json) std::cout << boost::json::serialize(to_json(count, paging.offset, tokens)) << '\n';
-    else std::cout << format_table(tokens);
+    if (args.json) json.finish(pages.count().value_or(0));
+    else if (!table) std::cout << table_layout({}).header();
+    if (pages.listing_changed())
+        std::cerr << "hub-tokens: list: warning: the listing changed during the walk (tokens were created or "
+                     "deleted): a token may be missing, run it again for a consistent list\n";
 }
 
 asio::awaitable<void> read(hub::client client, read_args args, hub::secret token) {

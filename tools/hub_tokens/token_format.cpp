@@ -6,9 +6,11 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <array>
+#include <ostream>
 #include <sstream>
 
 namespace hub_tokens {
@@ -21,27 +23,37 @@ std::string table_time(hub::timestamp t) {
     return text;
 }
 
-std::string format_table(const std::vector<hub::token>& tokens) {
-    using row = std::array<std::string, 4>;
-    std::vector<row> rows;
-    rows.reserve(tokens.size() + 1);
-    rows.push_back({"ID", "USER", "CREATED", "EXPIRY"});
-    for (const auto& t : tokens)
-        rows.push_back({printable(t.id), std::to_string(t.user), table_time(t.created), t.expiry ? table_time(*t.expiry) : "-"});
+table_layout::cells table_layout::cells_of(const hub::token& t) {
+    return {printable(t.id), std::to_string(t.user), table_time(t.created), t.expiry ? table_time(*t.expiry) : "-"};
+}
 
-    std::array<std::size_t, 4> width{};
-    for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+table_layout::table_layout(const std::vector<hub::token>& sample) {
+    auto fit = [this](const cells& c) {
+        for (std::size_t i = 0; i < c.size(); ++i) width_[i] = std::max(width_[i], c[i].size());
+    };
+    fit({"ID", "USER", "CREATED", "EXPIRY"});
+    for (const auto& t : sample) fit(cells_of(t));
+}
 
-    std::ostringstream out;
-    for (const auto& r : rows) {
-        for (std::size_t c = 0; c < r.size(); ++c) {
-            out << r[c];
-            if (c + 1 < r.size()) out << std::string(width[c] - r[c].size() + 2, ' ');
-        }
-        out << '\n';
+std::string table_layout::line(const cells& c) const {
+    std::string out;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        out += c[i];
+        if (i + 1 < c.size()) out.append(std::max(width_[i], c[i].size()) - c[i].size() + 2, ' ');
     }
-    return out.str();
+    out += '\n';
+    return out;
+}
+
+std::string table_layout::header() const { return line({"ID", "USER", "CREATED", "EXPIRY"}); }
+
+std::string table_layout::row(const hub::token& t) const { return line(cells_of(t)); }
+
+std::string format_table(const std::vector<hub::token>& tokens) {
+    table_layout layout(tokens);
+    auto out = layout.header();
+    for (const auto& t : tokens) out += layout.row(t);
+    return out;
 }
 
 std::string format_details(const hub::token& t) {
@@ -72,6 +84,24 @@ boost::json::value to_json(std::int64_t count, std::int64_t offset, const std::v
     o["offset"] = offset;
     o["results"] = std::move(results);
     return o;
+}
+
+void json_listing_writer::open() {
+    if (opened_) return;
+    out_ << "{\"offset\":" << offset_ << ",\"results\":[";
+    opened_ = true;
+}
+
+void json_listing_writer::add(const hub::token& t) {
+    open();
+    if (!first_) out_ << ',';
+    first_ = false;
+    out_ << boost::json::serialize(to_json(t));
+}
+
+void json_listing_writer::finish(std::int64_t count) {
+    open();
+    out_ << "],\"count\":" << count << "}\n";
 }
 
 }  // namespace hub_tokens

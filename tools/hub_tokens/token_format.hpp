@@ -6,7 +6,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,22 @@ namespace hub_tokens {
 /// Columns ID, USER, CREATED, EXPIRY, left-aligned and padded to the widest cell, one token a line.
 [[nodiscard]] std::string format_table(const std::vector<stencila::hub::token>& tokens);
 
+/// The table's columns, fixed once, so rows can be printed as they come (`list --all`): each column
+/// is as wide as its header and the widest cell of the tokens it was made from (the first page).
+/// A later cell wider than that (a longer id or user number) pushes the rest of its own row right.
+class table_layout {
+public:
+    explicit table_layout(const std::vector<stencila::hub::token>& sample);
+    [[nodiscard]] std::string header() const;
+    [[nodiscard]] std::string row(const stencila::hub::token& t) const;
+
+private:
+    using cells = std::array<std::string, 4>;
+    [[nodiscard]] static cells cells_of(const stencila::hub::token& t);
+    [[nodiscard]] std::string line(const cells& c) const;
+    std::array<std::size_t, 4> width_{};
+};
+
 /// `id`, `user`, `created` and `expiry`, one per line, for `read`.
 [[nodiscard]] std::string format_details(const stencila::hub::token& t);
 
@@ -27,5 +46,24 @@ namespace hub_tokens {
 /// {"count","offset","results":[...]} for `list --json`.
 [[nodiscard]] boost::json::value to_json(std::int64_t count, std::int64_t offset,
                                          const std::vector<stencila::hub::token>& tokens);
+
+/// `list --all --json`, written as the walk goes, in memory that does not grow with the listing:
+/// `{"offset":N,"results":[` at the first token (or at the end), each token, then
+/// `],"count":N}`. `count` comes last because it is the walk's final total, known only then.
+/// An object left unfinished (the walk failed) is not valid JSON, so a parser cannot take it for
+/// a whole listing.
+class json_listing_writer {
+public:
+    json_listing_writer(std::ostream& out, std::int64_t offset) : out_(out), offset_(offset) {}
+    void add(const stencila::hub::token& t);
+    void finish(std::int64_t count);
+
+private:
+    void open();
+    std::ostream& out_;
+    std::int64_t offset_;
+    bool opened_ = false;
+    bool first_ = true;
+};
 
 }  // namespace hub_tokens
