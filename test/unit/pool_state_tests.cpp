@@ -18,7 +18,6 @@ struct manual_clock {
     using rep = duration::rep;
     using period = duration::period;
     using time_point = std::chrono::time_point<manual_clock>;
-    static constexpr bool is_steady = true;
 };
 
 struct conn {
