@@ -54,14 +54,14 @@ exchange_fsm::action exchange_fsm::acquire(clock::time_point, bool fresh) {
     return a;
 }
 
-exchange_fsm::action exchange_fsm::finish(error_code error, io_phase phase, std::string note) {
+exchange_fsm::action exchange_fsm::finish(error_code error, io_phase phase, std::string_view note) {
     if (error == asio::error::operation_aborted) count(&call_counters::cancelled);
     else if (error) count(&call_counters::transport_failures);
     action a;
     a.what = action::kind::done;
     a.error = error;
     a.phase = phase;
-    a.note = std::move(note);
+    a.note = note;
     return a;
 }
 
@@ -160,7 +160,7 @@ exchange_fsm::action exchange_fsm::retry_or_finish(clock::time_point now, const 
     action a;
     a.what = action::kind::wait;
     a.delay = decision.delay;
-    a.note = "in " + std::to_string(decision.delay.count()) + " ms (" + decision.why + ")";
+    a.note = decision.why;
     return a;
 }
 

@@ -13,6 +13,7 @@
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/assert.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -88,69 +89,25 @@ public:
                                                base_.where.host_header);
     }
 
-    // Performs what the call's exchange_fsm decides, one action at a time. The request and the
-    // response are the caller's (in its frame), and so is this loop: a call queued behind a busy
-    // pool holds this frame and one waiter entry in the pool, nothing else.
+    // A call's first action is always a pooled connection by the call's deadline
+    // (`exchange_fsm::start`). It is awaited here, in the call's smallest frame, before the machine
+    // and its loop exist: a call queued behind a busy pool holds this frame, its caller's and one
+    // waiter entry in the pool, nothing else (W3 in docs/benchmarks.md). The request and the
+    // response are the caller's.
     asio::awaitable<void> exchange(const http_request& request, http_response& response) override {
         auto self = shared_from_this();  // outstanding operations keep the transport alive
-        const auto& call = request.call ? *request.call : *defaults_;  // the call's own settings, or the client's
-        exchange_settings es;
-        es.retry = &call.retry;
-        es.budget = &budget_;
-        es.counters = &counters_;
-        es.deadline = call.request_timeout.count() > 0 ? clock::now() + call.request_timeout : clock::time_point::max();
-        es.attempt_timeout = call.attempt_timeout;
-        exchange_fsm fsm(es, request.idempotent());
-        std::unique_ptr<connection> conn;  // the connection of the attempt under way
-        attempt_notes notes;
-        auto act = fsm.start(clock::now());
-        std::exception_ptr thrown;         // cancellation, mostly: the connection goes, then it propagates
+        const auto deadline = deadline_of(request);
+        auto lease = pool_.try_acquire(false);
+        error_code queued;
+        if (!lease) std::tie(queued, lease) = co_await wait_in_line(deadline, false);
+        std::exception_ptr thrown;  // cancellation, mostly: it propagates once the call is back home
         try {
-            for (;;) {
-                using kind = exchange_fsm::action::kind;
-                if (act.what == kind::done) break;
-                if (act.what == kind::acquire) {
-                    if (!act.note.empty() && opts_.logger)
-                        log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
-                                                        std::string(request.route) + " " + act.note + ": " +
-                                                        notes.last_error.message());
-                    act = co_await acquire(fsm, conn, act, notes);
-                } else if (act.what == kind::exchange) {
-                    response = {};
-                    auto r = co_await conn->exchange(request, call.authorization, response, act.deadline);
-                    exchange_fsm::exchanged e{r.error, r.phase, conn->received_any(), conn->sent_any(), response.status,
-                                              conn->keep_alive(), {}};
-                    if (!r.error) e.retry_after = retry_after_of(response, std::chrono::system_clock::now());
-                    if (!r.error && opts_.logger)
-                        log(opts_, log_level::debug, std::string(method_name(request.method)) + " " +
-                                                         std::string(request.route) + " -> " + std::to_string(response.status));
-                    notes.last_error = r.error;
-                    act = fsm.on_exchanged(clock::now(), e, jitter());
-                } else if (act.what == kind::release) {
-                    pool_.release(std::move(conn), act.keep);
-                    act = fsm.on_released(clock::now());
-                } else {  // wait
-                    if (opts_.logger)
-                        log(opts_, log_level::info,
-                            std::string("retrying ") + method_name(request.method) + " " + std::string(request.route) + " " +
-                                act.note + ": " +
-                                (notes.last_error ? notes.last_error.message() : "status " + std::to_string(response.status)));
-                    error_code waited;
-                    if (act.delay.count() > 0) {
-                        asio::steady_timer timer(co_await asio::this_coro::executor, act.delay);
-                        std::tie(waited) = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-                    }
-                    act = fsm.on_waited(clock::now(), waited);
-                }
-            }
+            co_await run(deadline, std::move(lease), queued, request, response);
         } catch (...) {
             thrown = std::current_exception();
-            if (conn) pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
         }
         co_await back_to_caller();
         if (thrown) std::rethrow_exception(thrown);
-        if (act.error) fail(request, act.error, act.phase, notes.proxy_note);
-        // An answer stands (the caller makes an api_error of any non-2xx).
     }
 
     pool_stats stats() const override {
@@ -165,34 +122,102 @@ private:
     using clock = connection::clock;
     using pool_type = connection_pool<connection>;
 
-    // A connection for the attempt: a pooled one at once if the pool has one, else a wait in line,
-    // then (for a slot) a new one opened. What happens is the machine's next event.
-    // What a call's messages and logs need from its attempts.
-    struct attempt_notes {
+    // What a call goes by: its own settings (a `with` view's), or the client's.
+    const call_settings& settings_of(const http_request& request) const {
+        return request.call ? *request.call : *defaults_;
+    }
+
+    // The whole call's deadline, from now.
+    clock::time_point deadline_of(const http_request& request) const {
+        const auto& call = settings_of(request);
+        return call.request_timeout.count() > 0 ? clock::now() + call.request_timeout : clock::time_point::max();
+    }
+
+    // A place in the pool's line: the lease, or why none came (its deadline, cancellation).
+    asio::awaitable<std::tuple<error_code, pool_type::lease>> wait_in_line(clock::time_point deadline, bool fresh) {
+        return pool_.async_wait(deadline, fresh, asio::as_tuple(asio::use_awaitable));
+    }
+
+    // Performs what the call's machine decides, one action at a time, from the connection (or
+    // slot) `exchange` got for its first action, or why it got none (`queued`); `deadline` is the
+    // whole call's. A failure throws
+    // its message; so does cancellation, the connection discarded. An answer stands (the caller
+    // makes an api_error of any non-2xx).
+    asio::awaitable<void> run(clock::time_point deadline, std::optional<pool_type::lease> lease, error_code queued,
+                              const http_request& request, http_response& response) {
+        using kind = exchange_fsm::action::kind;
+        const auto& call = settings_of(request);
+        exchange_fsm fsm({&call.retry, &budget_, &counters_, deadline, call.attempt_timeout}, request.idempotent());
+        auto act = fsm.start(clock::now());
+        BOOST_ASSERT(act.what == kind::acquire && !act.fresh && act.deadline == deadline);  // what exchange() got
+        std::unique_ptr<connection> conn;  // the connection of the attempt under way
         error_code last_error;
         std::string proxy_note;  // the proxy's answer, when it refused the tunnel
-    };
-
-    asio::awaitable<exchange_fsm::action> acquire(exchange_fsm& fsm, std::unique_ptr<connection>& conn,
-                                                  const exchange_fsm::action& act, attempt_notes& notes) {
-        auto lease = pool_.try_acquire(act.fresh);
-        while (!lease) {
-            auto [ec, granted] = co_await pool_.async_wait(act.deadline, act.fresh, asio::as_tuple(asio::use_awaitable));
-            if (!ec) lease = std::move(granted);
-            else if (ec == asio::error::try_again) lease = pool_.try_acquire(act.fresh);
-            else co_return fsm.on_lease(clock::now(), ec, io_phase::queued, false, jitter());
-        }
-        if (!lease->connection) {
-            auto r = co_await pool_.open(*lease, act.deadline);
-            if (r) {
-                notes.proxy_note = r.proxy_status ? " (the proxy answered " + std::to_string(r.proxy_status) + ")" : "";
-                notes.last_error = r.error;
-                co_return fsm.on_lease(clock::now(), r.error, r.phase, false, jitter());
+        try {
+            for (;;) {
+                if (act.what == kind::done) break;
+                if (act.what == kind::acquire) {
+                    if (!lease && !queued) {  // a later attempt's
+                        if (!act.note.empty() && opts_.logger)
+                            log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
+                                                            std::string(request.route) + " " + std::string(act.note) +
+                                                            ": " + last_error.message());
+                        lease = pool_.try_acquire(act.fresh);
+                        if (!lease) std::tie(queued, lease) = co_await wait_in_line(act.deadline, act.fresh);
+                    }
+                    if (queued) {
+                        lease.reset();
+                        act = fsm.on_lease(clock::now(), std::exchange(queued, {}), io_phase::queued, false, jitter());
+                        continue;
+                    }
+                    if (!lease->connection) {
+                        auto r = co_await pool_.open(*lease, act.deadline);
+                        if (r) {
+                            lease.reset();
+                            proxy_note = r.proxy_status ? " (the proxy answered " + std::to_string(r.proxy_status) + ")" : "";
+                            last_error = r.error;
+                            act = fsm.on_lease(clock::now(), r.error, r.phase, false, jitter());
+                            continue;
+                        }
+                        if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
+                    }
+                    conn = std::move(lease->connection);
+                    const bool reused = lease->reused;
+                    lease.reset();
+                    act = fsm.on_lease(clock::now(), {}, io_phase::connecting, reused, jitter());
+                } else if (act.what == kind::exchange) {
+                    response = {};
+                    auto r = co_await conn->exchange(request, call.authorization, response, act.deadline);
+                    exchange_fsm::exchanged e{r.error, r.phase, conn->received_any(), conn->sent_any(), response.status,
+                                              conn->keep_alive(), {}};
+                    if (!r.error) e.retry_after = retry_after_of(response, std::chrono::system_clock::now());
+                    if (!r.error && opts_.logger)
+                        log(opts_, log_level::debug, std::string(method_name(request.method)) + " " +
+                                                         std::string(request.route) + " -> " + std::to_string(response.status));
+                    last_error = r.error;
+                    act = fsm.on_exchanged(clock::now(), e, jitter());
+                } else if (act.what == kind::release) {
+                    pool_.release(std::move(conn), act.keep);
+                    act = fsm.on_released(clock::now());
+                } else {  // wait
+                    if (opts_.logger)
+                        log(opts_, log_level::info,
+                            std::string("retrying ") + method_name(request.method) + " " + std::string(request.route) +
+                                " in " + std::to_string(act.delay.count()) + " ms (" + std::string(act.note) + "): " +
+                                (last_error ? last_error.message() : "status " + std::to_string(response.status)));
+                    error_code waited;
+                    if (act.delay.count() > 0) {
+                        asio::steady_timer timer(co_await asio::this_coro::executor, act.delay);
+                        std::tie(waited) = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+                    }
+                    act = fsm.on_waited(clock::now(), waited);
+                }
             }
-            if (opts_.logger) log(opts_, log_level::debug, "opened a connection to " + base_.where.host_header);
+        } catch (...) {
+            if (conn) pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
+            throw;
         }
-        conn = std::move(lease->connection);
-        co_return fsm.on_lease(clock::now(), {}, io_phase::connecting, lease->reused, jitter());
+        if (act.error) fail(request, act.error, act.phase, proxy_note);
     }
 
     // Connections complete on their own strand when the client is thread-safe: the caller's frames

@@ -65,37 +65,12 @@ public:
 
     /// Lends at once if it can without waiting: an idle connection that is still usable (most
     /// recently used first; never with `fresh`), or a slot. Nothing while others wait.
-    std::optional<lease> try_acquire(bool fresh) {
-        auto& sh = *shared_;
-        for (;;) {
-            std::vector<connection_ptr> doomed;  // closed outside the lock
-            typename state_type::taken t;
-            {
-                std::lock_guard lock(sh.mutex);
-                t = sh.state.take(clock::now(), fresh, doomed);
-            }
-            if (t.what == state_type::taken::kind::none) return std::nullopt;
-            if (t.what == state_type::taken::kind::slot) return lease{};
-            if (t.candidate->usable()) {  // asks the socket (a syscall): not under the lock
-                std::lock_guard lock(sh.mutex);
-                sh.state.confirm();
-                return lease{std::move(t.candidate), true};
-            }
-            connection_ptr closed;
-            std::optional<typename state_type::grant> g;
-            {
-                std::lock_guard lock(sh.mutex);
-                g = sh.state.reject(std::move(t.candidate), clock::now(), closed);
-                sh.disarm_if_idle();
-            }
-            if (g) sh.complete(std::move(g->payload), {}, lease{std::move(g->granted.connection), g->granted.reused});
-        }
-    }
+    std::optional<lease> try_acquire(bool fresh) { return shared_->try_acquire(fresh); }
 
     /// Queues for a lease, first come first served: completes with `(error_code, lease)` once a
     /// `release` hands one over; with `error::pool_timeout` at `deadline`; with
-    /// `operation_aborted` when cancelled (any cancellation type); with `error::try_again` when
-    /// nobody was waiting and something came free since `try_acquire` looked: try that again.
+    /// `operation_aborted` when cancelled (any cancellation type). When nobody was waiting and
+    /// something came free since `try_acquire` looked, it is lent at once (posted).
     /// The handler runs on its associated executor (the pool's by default), never inside this call.
     template <class CompletionToken>
     auto async_wait(clock::time_point deadline, bool fresh, CompletionToken&& token) {
@@ -180,15 +155,48 @@ private:
             }));
         }
 
-        void enqueue(const std::shared_ptr<shared>& self, handler_type h, clock::time_point deadline, bool fresh) {
-            std::vector<connection_ptr> doomed;
-            auto slot = boost::asio::get_associated_cancellation_slot(h);
-            std::unique_lock lock(mutex);
-            auto id = ++last_id;
-            if (auto back = state.enqueue(id, clock::now(), deadline, fresh, payload(std::move(h)), doomed)) {
-                lock.unlock();
-                return complete(std::move(*back), boost::asio::error::try_again, lease{});
+        std::optional<lease> try_acquire(bool fresh) {
+            for (;;) {
+                std::vector<connection_ptr> doomed;  // closed outside the lock
+                typename state_type::taken t;
+                {
+                    std::lock_guard lock(mutex);
+                    t = state.take(clock::now(), fresh, doomed);
+                }
+                if (t.what == state_type::taken::kind::none) return std::nullopt;
+                if (t.what == state_type::taken::kind::slot) return lease{};
+                if (t.candidate->usable()) {  // asks the socket (a syscall): not under the lock
+                    std::lock_guard lock(mutex);
+                    state.confirm();
+                    return lease{std::move(t.candidate), true};
+                }
+                connection_ptr closed;
+                std::optional<typename state_type::grant> g;
+                {
+                    std::lock_guard lock(mutex);
+                    g = state.reject(std::move(t.candidate), clock::now(), closed);
+                    disarm_if_idle();
+                }
+                if (g) complete(std::move(g->payload), {}, lease{std::move(g->granted.connection), g->granted.reused});
             }
+        }
+
+        void enqueue(const std::shared_ptr<shared>& self, handler_type h, clock::time_point deadline, bool fresh) {
+            auto slot = boost::asio::get_associated_cancellation_slot(h);
+            payload p(std::move(h));
+            std::vector<connection_ptr> doomed;  // closed outside the lock
+            std::unique_lock lock(mutex);
+            for (;;) {
+                auto back = state.enqueue(++last_id, clock::now(), deadline, fresh, std::move(p), doomed);
+                if (!back) break;
+                // Nobody waits and something came free since try_acquire looked: lend it now.
+                lock.unlock();
+                doomed.clear();
+                if (auto l = try_acquire(fresh)) return complete(std::move(*back), {}, std::move(*l));
+                p = std::move(*back);
+                lock.lock();
+            }
+            auto id = last_id;
             if (deadline < armed) arm(self, deadline);
             if (slot.is_connected())
                 slot.assign([self, id](boost::asio::cancellation_type) { self->drop(id); });

@@ -23,7 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <string>
+#include <string_view>
 
 namespace stencila::hub::detail {
 
@@ -64,7 +64,7 @@ public:
         std::chrono::milliseconds delay{0};
         boost::system::error_code error{};
         io_phase phase = io_phase::connecting;
-        std::string note{};  ///< for a log line: why a retry was made, or why none
+        std::string_view note{};  ///< for a log line (static text): why a retry was made, or why none
     };
 
     /// How an exchange ended, as the connection saw it.
@@ -97,7 +97,7 @@ public:
 
 private:
     action acquire(clock::time_point now, bool fresh);
-    action finish(boost::system::error_code error, io_phase phase, std::string note = {});
+    action finish(boost::system::error_code error, io_phase phase, std::string_view note = {});
     // After a failure or a retryable answer: a wait and a new attempt, or the end.
     action retry_or_finish(clock::time_point now, const attempt_outcome& outcome, io_phase phase, double draw);
     void count(std::atomic<std::uint64_t> call_counters::*counter) noexcept;

@@ -49,8 +49,8 @@ BOOST_AUTO_TEST_CASE(server_capping_pages_at_10_while_asked_for_100_yields_all_3
 }
 
 BOOST_AUTO_TEST_CASE(random_short_pages_with_consistent_next_links_lose_and_repeat_nothing) {
-    const unsigned seed = 4242;  // fixed: the same pages every run
-    auto s = hostile::listing([seed](const page_request& r) {
+    static constexpr unsigned seed = 4242;  // fixed: the same pages every run
+    auto s = hostile::listing([](const page_request& r) {
         std::mt19937 engine(seed ^ static_cast<unsigned>(r.offset));  // the same page for the same offset
         page_plan p;
         p.count = 30;
