@@ -10,4 +10,5 @@
 #include <stencila/hub/paging.hpp>
 #include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>
+#include <stencila/hub/verifier.hpp>
 #include <stencila/hub/version.hpp>
