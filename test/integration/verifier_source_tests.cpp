@@ -1,0 +1,126 @@
+// token_verifier's shell over a fake source of answers, for what the emulator cannot show: a
+// token whose `expiry` comes before the TTL (every read on the Hub pushes it 7 days ahead), and
+// a Hub call that sees its cancellation.
+#include "detail/verifier_state.hpp"
+#include "verifier_fixture.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+
+using namespace test;
+using namespace std::chrono_literals;
+namespace detail = stencila::hub::detail;
+
+namespace {
+
+// Answers like the Hub, from a table: each token's details with an expiry `lifetime` from the
+// moment of the read; counts the reads of each token. A token named "gate..." is never
+// answered: its read waits until it is cancelled, and notes that it was.
+struct fake_hub : std::enable_shared_from_this<fake_hub> {
+    std::mutex m;
+    std::map<std::string, std::chrono::milliseconds> lifetime;
+    std::map<std::string, int> reads;
+    bool gate_cancelled = false;
+
+    detail::token_source source() {
+        return {[self = shared_from_this()](hub::secret t) { return read(self, std::move(t)); },
+                [](hub::secret) -> asio::awaitable<void> { co_return; }};
+    }
+
+    static asio::awaitable<std::optional<hub::token>> read(std::shared_ptr<fake_hub> self, hub::secret t) {
+        const auto& value = t.reveal();
+        std::optional<std::chrono::milliseconds> life;
+        {
+            std::lock_guard lock(self->m);
+            ++self->reads[value];
+            if (auto it = self->lifetime.find(value); it != self->lifetime.end()) life = it->second;
+        }
+        if (value.starts_with("gate")) {
+            asio::steady_timer never(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+            auto [ec] = co_await never.async_wait(asio::as_tuple(asio::use_awaitable));
+            std::lock_guard lock(self->m);
+            self->gate_cancelled = ec == asio::error::operation_aborted;
+            throw boost::system::system_error(ec);
+        }
+        if (!life) co_return std::nullopt;
+        auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+        hub::token details;
+        details.user = 1;
+        details.id = value.substr(0, 8);
+        details.created = now;
+        details.expiry = now + *life;
+        co_return details;
+    }
+
+    bool saw_cancellation() {
+        std::lock_guard lock(m);
+        return gate_cancelled;
+    }
+    int reads_of(const std::string& t) {
+        std::lock_guard lock(m);
+        return reads[t];
+    }
+};
+
+hub::token_verifier make_verifier(asio::io_context& io, const std::shared_ptr<fake_hub>& h, hub::verifier_options o) {
+    return detail::verifier_access::make(
+        std::make_shared<detail::verifier_state>(io.get_executor(), o, h->source(), hub::log_function{}, hub::log_level::info));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(verifier_over_a_fake_source)
+
+BOOST_AUTO_TEST_CASE(a_token_expiring_before_the_ttl_is_asked_for_again_at_its_expiry) {
+    asio::io_context io;
+    auto h = std::make_shared<fake_hub>();
+    const std::string soon = "soon-0123456789abcdef", later = "later-0123456789abcdef";
+    h->lifetime[soon] = 500ms;
+    h->lifetime[later] = 7 * 24h;
+    auto v = make_verifier(io, h, {.ttl = 600s});
+    auto first = verify_all(io, v, {soon, later});
+    BOOST_TEST(first[0].has_value());
+    BOOST_TEST(first[1].has_value());
+    std::this_thread::sleep_for(1200ms);  // past `soon`'s expiry, far within the TTL
+    verify_all(io, v, {soon, later});
+    BOOST_TEST(h->reads_of(soon) == 2);
+    BOOST_TEST(h->reads_of(later) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_hub_call_sees_its_cancellation_when_every_waiter_has_gone) {
+    asio::io_context io;
+    auto h = std::make_shared<fake_hub>();
+    auto v = make_verifier(io, h, {});
+    const std::string gate = "gate-0123456789abcdef";
+    waiters w(io, v, gate, 3);
+    when(io, [&] { return v.stats().waiting == 3; }, [&] {
+        w.cancel(1);
+        w.cancel(0);
+        w.cancel(2);
+        when(io, [&] { return v.stats().in_flight == 0 && h->reads_of(gate) == 1 && h->saw_cancellation(); }, [] {});
+    });
+    io.run();
+    for (int i = 0; i < 3; ++i) BOOST_TEST((w.code(i) == asio::error::operation_aborted));
+    BOOST_TEST(h->saw_cancellation());
+    BOOST_TEST(h->reads_of(gate) == 1);
+    BOOST_TEST(v.stats().cancelled_calls == 1u);
+    BOOST_TEST(v.stats().hub_errors == 0u);  // a cancelled call is no Hub error
+}
+
+BOOST_AUTO_TEST_CASE(negative_durations_are_refused) {
+    asio::io_context io;
+    auto h = std::make_shared<fake_hub>();
+    try {
+        make_verifier(io, h, {.ttl = -1ms});
+        BOOST_FAIL("a negative ttl was accepted");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == hub::error::invalid_argument));
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
