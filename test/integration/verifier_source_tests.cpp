@@ -5,11 +5,15 @@
 #include "verifier_fixture.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
+#include <deque>
 #include <map>
 
 using namespace test;
@@ -20,12 +24,14 @@ namespace {
 
 // Answers like the Hub, from a table: each token's details with an expiry `lifetime` from the
 // moment of the read; counts the reads of each token. A token named "gate..." is never
-// answered: its read waits until it is cancelled, and notes that it was.
+// answered: its read waits until it is cancelled, and notes that it was. One named "slow..."
+// is valid, answered after 1 to 4 ms.
 struct fake_hub : std::enable_shared_from_this<fake_hub> {
     std::mutex m;
     std::map<std::string, std::chrono::milliseconds> lifetime;
     std::map<std::string, int> reads;
     bool gate_cancelled = false;
+    std::atomic<unsigned> slow_reads{0};
 
     detail::token_source source() {
         return {[self = shared_from_this()](hub::secret t) { return read(self, std::move(t)); },
@@ -46,6 +52,12 @@ struct fake_hub : std::enable_shared_from_this<fake_hub> {
             std::lock_guard lock(self->m);
             self->gate_cancelled = ec == asio::error::operation_aborted;
             throw boost::system::system_error(ec);
+        }
+        if (value.starts_with("slow")) {
+            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(1 + self->slow_reads++ % 4));
+            auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (ec) throw boost::system::system_error(ec);
+            life = 1h;
         }
         if (!life) co_return std::nullopt;
         auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
@@ -110,6 +122,63 @@ BOOST_AUTO_TEST_CASE(the_hub_call_sees_its_cancellation_when_every_waiter_has_go
     BOOST_TEST(h->reads_of(gate) == 1);
     BOOST_TEST(v.stats().cancelled_calls == 1u);
     BOOST_TEST(v.stats().hub_errors == 0u);  // a cancelled call is no Hub error
+}
+
+// Callers on strands of their own, on four threads, half of them cancelled at moments spread
+// over the calls' lifetimes, and every caller of 4 of the 40 tokens at once (so that their calls
+// are abandoned and cancelled): each completes exactly once, answered or aborted, and the
+// counters agree. (Run under ThreadSanitizer too.)
+BOOST_AUTO_TEST_CASE(callers_cancelled_while_answers_land_on_many_threads_each_complete_once) {
+    asio::io_context io;
+    auto h = std::make_shared<fake_hub>();
+    auto v = make_verifier(io, h, {.max_entries = 0});  // nothing cached: every wave meets calls in flight
+    struct caller {
+        explicit caller(asio::io_context& io) : strand(asio::make_strand(io)), timer(strand) {}
+        asio::strand<asio::io_context::executor_type> strand;
+        asio::steady_timer timer;
+        asio::cancellation_signal signal;
+        int completions = 0;
+        bool answered = false, aborted = false;
+    };
+    constexpr int n = 4000;
+    std::deque<caller> callers;
+    for (int i = 0; i < n; ++i) {
+        auto& c = callers.emplace_back(io);
+        auto token = "slow-" + std::to_string(i % 40) + "-0123456789abcdef";
+        asio::post(c.strand, [&c, &v, token, i] {
+            v.verify(token, asio::bind_cancellation_slot(
+                                c.signal.slot(), asio::bind_executor(c.strand, [&c](boost::system::error_code ec,
+                                                                                    std::optional<hub::verified_token> t) {
+                                    ++c.completions;
+                                    c.answered = !ec && t.has_value();
+                                    c.aborted = ec == asio::error::operation_aborted;
+                                })));
+            if (i % 40 < 4) return c.signal.emit(asio::cancellation_type::terminal);  // at once: its call is abandoned
+            if (i % 2 == 0) return;
+            c.timer.expires_after(std::chrono::microseconds(i % 3000));
+            c.timer.async_wait([&c](boost::system::error_code) { c.signal.emit(asio::cancellation_type::terminal); });
+        });
+    }
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) threads.emplace_back([&] { io.run(); });
+    io.run();
+    for (auto& t : threads) t.join();
+
+    std::uint64_t answered = 0, aborted = 0;
+    for (const auto& c : callers) {
+        BOOST_TEST_REQUIRE(c.completions == 1);
+        BOOST_TEST_REQUIRE((c.answered || c.aborted));
+        answered += c.answered;
+        aborted += c.aborted;
+    }
+    BOOST_TEST_MESSAGE(answered << " answered, " << aborted << " cancelled");
+    auto st = v.stats();
+    BOOST_TEST(st.abandoned == aborted);
+    BOOST_TEST(st.misses == static_cast<std::uint64_t>(n));
+    BOOST_TEST(st.waiting == 0u);
+    BOOST_TEST(st.in_flight == 0u);
+    BOOST_TEST(st.hub_errors == 0u);
+    BOOST_TEST(st.cancelled_calls > 0u);
 }
 
 BOOST_AUTO_TEST_CASE(negative_durations_are_refused) {
