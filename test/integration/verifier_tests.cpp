@@ -218,12 +218,14 @@ BOOST_AUTO_TEST_CASE(completion_tokens_give_a_404_as_no_error_and_failures_as_co
     hub::client c{f.io.get_executor(), without_retries(f.options())};
     hub::token_verifier v{c};
 
+    f.run(v.verify(f.valid[0]));  // cached now
     std::optional<hub::verified_token> by_callback;
     boost::system::error_code callback_ec = asio::error::would_block;
     v.verify(f.valid[0], [&](boost::system::error_code ec, std::optional<hub::verified_token> t) {
         callback_ec = ec;
         by_callback = std::move(t);
     });
+    BOOST_TEST((callback_ec == asio::error::would_block));  // not inside the call, even from the cache
     f.io.restart();
     f.io.run();
     BOOST_TEST(!callback_ec);
@@ -261,6 +263,8 @@ BOOST_AUTO_TEST_CASE(remove_deletes_the_token_at_the_hub_and_forgets_it) {
     BOOST_TEST(v.stats().forgotten == 1u);
     BOOST_TEST(v.stats().hub_calls == 2u);
     BOOST_TEST(f.server.token_count() == 99u);
+    BOOST_TEST((code_of(f, v.remove(f.valid[0])).value() == 404));  // gone already: as tokens_api says
+    BOOST_TEST(v.stats().entries == 0u);                             // and forgotten all the same
 }
 
 BOOST_AUTO_TEST_CASE(forget_makes_the_next_verify_ask_the_hub) {
