@@ -106,7 +106,7 @@ void verifier_state::start(secret token, verify_handler h) {
                 return complete(std::move(h), nullptr, std::move(a.answer));
             case verifier_cache::arrival::kind::call:
                 asked = public_id(token.reveal());
-                call_hub(d, a.flight, std::move(token));
+                call_hub(d, a.flight, asked, std::move(token));
                 break;
             case verifier_cache::arrival::kind::join: break;
         }
@@ -118,13 +118,13 @@ void verifier_state::start(secret token, verify_handler h) {
     if (!asked.empty()) log(log_level::debug, "verifier: asking the Hub about token " + asked);
 }
 
-void verifier_state::call_hub(const token_digest& d, verifier_cache::flight_id f, secret token) {
+void verifier_state::call_hub(const token_digest& d, verifier_cache::flight_id f, std::string id, secret token) {
     auto& c = *calls_.emplace(f, std::make_unique<call>(executor)).first->second;
-    auto id = public_id(token.reveal());
+    // Under the mutex, but co_spawn only posts to the new strand: nothing of the call runs here.
     // The handler is bound to the strand, so that the signal's handler dispatches there too.
     asio::co_spawn(c.strand, ask(shared_from_this(), std::move(token)),
                    asio::bind_cancellation_slot(
-                       c.signal.slot(), asio::bind_executor(c.strand, [self = shared_from_this(), d, f, id](
+                       c.signal.slot(), asio::bind_executor(c.strand, [self = shared_from_this(), d, f, id = std::move(id)](
                                                                           std::exception_ptr e, std::optional<hub::token> t) {
                            self->landed(d, f, id, std::move(e), std::move(t));
                        })));

@@ -57,7 +57,7 @@ public:
 
 private:
     struct call;
-    void call_hub(const token_digest& d, verifier_cache::flight_id f, secret token);  // under the mutex
+    void call_hub(const token_digest& d, verifier_cache::flight_id f, std::string id, secret token);  // under the mutex
     void landed(const token_digest& d, verifier_cache::flight_id f, const std::string& id, std::exception_ptr e,
                 std::optional<token> t);
     void leave(const token_digest& d, verifier_cache::waiter_id w);

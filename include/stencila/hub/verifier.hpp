@@ -16,15 +16,15 @@
 //   client's `options::logger`, name a token by its public id, its first 8 characters).
 // - Single flight: concurrent `verify` calls of one token make one Hub call and all get its
 //   answer (or its error).
-// - Memory: at most `max_entries` entries, the least recently used going first (CLOCK, an
-//   approximation of LRU). An entry takes 130 bytes with its share of the index (measured by
-//   `verifier_memory_tests`: 100,000 entries in 13 MB). A `verify` waiting for a Hub call holds
-//   its completion handler in one node, under 200 bytes with a callback (measured too), and no
-//   coroutine of the verifier's own.
+// - Memory: at most `max_entries` entries; when full, CLOCK (an approximation of least recently
+//   used) picks the one to evict, entries past their time first. An entry takes 130 bytes with
+//   its share of the index (measured by `verifier_memory_tests`: 100,000 entries in 13 MB). A
+//   `verify` waiting for a Hub call holds its completion handler in one node, under 200 bytes
+//   with a callback (measured too), and no coroutine of the verifier's own.
 // - `stale_if_error` (off by default) is a security trade-off: while the Hub cannot be reached
-//   or answers 5xx, a token that was valid within `ttl + stale_if_error` is still accepted,
-//   flagged `stale`, for that long, even if it was revoked meanwhile. Other answers (403, 429...)
-//   are never hidden that way. Never past the token's own `expiry` either.
+//   (transport errors, timeouts) or answers 5xx, a token that was valid within
+//   `ttl + stale_if_error` is still accepted, flagged `stale`, even if it was revoked meanwhile;
+//   never past the token's own `expiry`. Other answers (403, 429...) are never hidden that way.
 //
 // Operations, as in client.hpp:
 // - Default form: `asio::awaitable<T>`, resuming on the awaiting coroutine's executor; throws
