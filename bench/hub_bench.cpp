@@ -7,6 +7,8 @@
 //   hub_bench scale     --url U [--ca F] --tokens FILE --calls 10000 --pool 32
 //   hub_bench cold      --url U [--ca F] --tokens FILE --calls N      (a new client per call)
 //   hub_bench reconnect --url U [--ca F] --tokens FILE --calls N      (an emulator with --max-requests 1)
+//   hub_bench verify    --url U [--ca F] --tokens FILE --burst 10000 --distinct 100 --calls N
+//                       (token_verifier: a cold burst, then cached verifies against Hub reads)
 //
 // Every subcommand also takes --thread-safe 0|1 (options.pool.thread_safe, default 1) and
 // --resumption 0|1 (options.tls.session_resumption, default 1).
@@ -243,10 +245,71 @@ int cmd_cold(const bench::flags& f, bool reuse_client) {
     return 0;
 }
 
+
+// W5: token_verifier. A cold burst of `burst` verifies started at once over `distinct` valid
+// and `distinct` bogus tokens (Hub calls counted twice: by the verifier and by the client's own
+// counters); then `calls` verifies answered from the cache, one at a time, against `calls / 10`
+// Hub reads of the same tokens, 32 in flight as in W1 (the baseline, in the same run).
+int cmd_verify(const bench::flags& f) {
+    auto distinct = static_cast<std::size_t>(f.num("distinct", 100));
+    auto s = make_setup(f, distinct);
+    if (s.tokens.size() < distinct) throw std::runtime_error("verify: the tokens file has fewer than --distinct tokens");
+    auto burst = static_cast<std::size_t>(f.num("burst", 10'000));
+    auto calls = static_cast<std::size_t>(f.num("calls", 100'000));
+    std::vector<std::string> presented = s.tokens;
+    for (std::size_t i = 0; i < distinct; ++i) presented.push_back("bogus-token-" + std::to_string(i) + "-0123456789abcdef");
+    bench::measure cold(s.emulator_pid), cached(s.emulator_pid), reads(s.emulator_pid);
+    hub::verifier_stats vs;
+    hub::call_stats burst_calls;
+    std::size_t right = 0;
+    run([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        hub::client client{ex, s.opts};
+        hub::token_verifier verifier{client};
+        cold.start();
+        std::size_t done = 0;
+        asio::steady_timer all_done(ex, asio::steady_timer::time_point::max());
+        for (std::size_t i = 0; i < burst; ++i) {
+            auto k = i % presented.size();
+            verifier.verify(hub::secret{presented[k]}, [&, valid = k < distinct](boost::system::error_code ec,
+                                                                                std::optional<hub::verified_token> v) {
+                if (ec) throw boost::system::system_error(ec);
+                if (v.has_value() == valid) ++right;
+                if (++done == burst) all_done.cancel();
+            });
+        }
+        co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+        cold.stop();
+        burst_calls = client.call_stats();
+        cached.start();
+        for (std::size_t i = 0; i < calls; ++i) {
+            auto v = co_await verifier.verify(hub::secret{s.tokens[i % distinct]});
+            sink += v->user;
+        }
+        cached.stop();
+        vs = verifier.stats();
+        reads.start();  // W1's shape: 32 in flight over the pool the burst warmed
+        co_await read_many(client.tokens(), s.tokens, calls / 10, 32);
+        reads.stop();
+    });
+    auto cached_us = cached.cpu * 1e6 / static_cast<double>(calls);
+    auto read_us = reads.cpu * 1e6 / static_cast<double>(calls / 10);
+    bench::result r("W5");
+    r.add("impl", "hub").add("burst", static_cast<std::uint64_t>(burst)).add("distinct", static_cast<std::uint64_t>(2 * distinct));
+    r.add("burst_secs", cold.secs).add("hub_calls", vs.hub_calls).add("requests_sent", burst_calls.requests_sent);
+    r.add("answers_right", static_cast<std::uint64_t>(right));
+    r.add("cached_calls", static_cast<std::uint64_t>(calls)).add("cached_cpu_us_per_call", cached_us, 3);
+    r.add("cached_allocs_per_call", static_cast<double>(cached.allocs) / static_cast<double>(calls), 1);
+    r.add("read_cpu_us_per_call", read_us, 2).add("cached_over_read", cached_us / read_us, 4);
+    r.add("hits", vs.hits).add("misses", vs.misses).add("coalesced", vs.coalesced);
+    r.print();
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
-    if (argc < 2) throw std::runtime_error("usage: hub_bench read|walk|scale|cold|reconnect --flags...");
+    if (argc < 2) throw std::runtime_error("usage: hub_bench read|walk|scale|cold|reconnect|verify --flags...");
     std::string cmd = argv[1];
     bench::flags f(argc, argv, 2);
     if (cmd == "read") return cmd_read(f);
@@ -254,6 +317,7 @@ int main(int argc, char** argv) try {
     if (cmd == "scale") return cmd_scale(f);
     if (cmd == "cold") return cmd_cold(f, false);
     if (cmd == "reconnect") return cmd_cold(f, true);
+    if (cmd == "verify") return cmd_verify(f);
     throw std::runtime_error("unknown subcommand " + cmd);
 } catch (const std::exception& e) {
     std::cerr << "hub_bench: " << e.what() << "\n";

@@ -85,6 +85,18 @@ END {
   }
 
   print ""
+  i = find("W5", "hub", "")
+  if (i) {
+    print "W5 token_verifier: " v(i, "burst") " verifies at once over " v(i, "distinct") " distinct tokens (half bogus), cold"
+    printf "  Hub calls %s, requests sent %s (target = distinct tokens: %s); %s answers right; %s s\n",
+           v(i, "hub_calls"), v(i, "requests_sent"), verdict(v(i, "hub_calls") == v(i, "distinct") && v(i, "requests_sent") == v(i, "distinct")),
+           v(i, "answers_right"), v(i, "burst_secs")
+    printf "  cached verify: %s us CPU per call (target <= 1: %s), %s allocations; a Hub read: %s us (cached/read %s)\n",
+           v(i, "cached_cpu_us_per_call"), verdict(v(i, "cached_cpu_us_per_call") <= 1), v(i, "cached_allocs_per_call"),
+           v(i, "read_cpu_us_per_call"), v(i, "cached_over_read")
+  }
+
+  print ""
   print "W4 cold start and reconnects (one call at a time; median wall time; CPU per call)"
   printf "  %-6s %-11s %-11s %6s %10s %12s %8s\n", "client", "kind", "resumption", "calls", "median ms", "CPU us/call", "resumed"
   for (i = 1; i <= rows; i++) if (v(i, "workload") == "W4")

@@ -198,4 +198,53 @@ BOOST_AUTO_TEST_CASE(emulator_examples) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(readme_verifier_example) {
+    std::vector<std::pair<std::int64_t, std::string>> served;
+    std::vector<int> refused;
+    auto serve = [&](std::int64_t user, const std::string& id) { served.emplace_back(user, id); };
+    auto refuse = [&](int status) { refused.push_back(status); };
+    run([&]() -> asio::awaitable<void> {
+        using namespace std::chrono_literals;
+        auto executor = co_await asio::this_coro::executor;
+        for (const std::string& presented : {key, std::string(64, '0')}) {
+            // snippet: README.md, authenticating your service's callers
+            hub::client hub{executor, {.base_url = url}};
+            hub::token_verifier verifier{hub, {.ttl = 30s, .negative_ttl = 5s, .max_entries = 100'000}};
+
+            // for each request, `presented` being the token its caller sent:
+            if (auto caller = co_await verifier.verify(presented))
+                serve(caller->user, caller->id);  // valid; caller->stale: see stale_if_error
+            else
+                refuse(401);                      // unknown or expired: the Hub answered 404
+            // anything else (the Hub unreachable, a timeout, 5xx) is thrown: answer 503, not 401
+            // end snippet
+        }
+    });
+    BOOST_TEST_REQUIRE(served.size() == 1u);
+    BOOST_TEST(served[0].first == 1);
+    BOOST_TEST(served[0].second == key.substr(0, 8));
+    BOOST_TEST((refused == std::vector<int>{401}));
+}
+
+BOOST_AUTO_TEST_CASE(verifier_header_example) {
+    std::vector<std::int64_t> greeted;
+    int refused = 0;
+    auto greet = [&](std::int64_t user) { greeted.push_back(user); };
+    auto refuse = [&] { ++refused; };
+    run([&]() -> asio::awaitable<void> {
+        using namespace std::chrono_literals;
+        hub::options o{url};
+        hub::client hub{co_await asio::this_coro::executor, o};
+        for (const std::string& presented : {key, std::string(64, '0'), key}) {
+            // snippet: verifier.hpp, the first example
+            hub::token_verifier verifier{hub, {.ttl = 30s, .negative_ttl = 5s}};
+            if (auto caller = co_await verifier.verify(presented)) greet(caller->user);  // valid
+            else refuse();                                                              // unknown or expired
+            // end snippet
+        }
+    });
+    BOOST_TEST((greeted == std::vector<std::int64_t>{1, 1}));
+    BOOST_TEST(refused == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

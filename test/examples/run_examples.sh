@@ -7,7 +7,7 @@ bin="$2"
 source "$(dirname "$0")/lib.sh"
 
 start "$work/emulator" "$emulator" --https --port 0 --ca-out "$work/ca.pem" --user a-user:a-user \
-  --seed-tokens a-user:250 --tokens-out "$work/tokens.txt"
+  --seed-tokens a-user:250 --tokens-out "$work/tokens.txt" --log
 base=$url
 common=(--url "$base" --ca-file "$work/ca.pem")
 
@@ -35,7 +35,12 @@ grep -q "^revoked 10, not found 1, failed 0" <<<"$out" || fail "bulk_paging did 
 grep -q "$key" <<<"$out" && fail "a token value was printed"
 
 echo "== token_auth_service"
-start "$work/service" "$bin/token_auth_service" "${common[@]}" --requests 3
+# Reads of single tokens the emulator has answered so far (its --log: one line per request).
+token_reads() { grep -c '^GET /api/tokens/[^?]' "$work/emulator.err" || true; }
+reads_before=$(token_reads)
+start "$work/service" "$bin/token_auth_service" "${common[@]}" --requests 5 --threads 2
+service_pid=${pids[-1]}
+service_out=$fd
 port=${url#http://127.0.0.1:}; port=${port%/}
 ask() {
   exec {s}<>"/dev/tcp/127.0.0.1/$port"
@@ -44,11 +49,26 @@ ask() {
   exec {s}>&-
 }
 good=$(head -n 2 "$work/tokens.txt" | tail -n 1)
+unknown=$(printf '%064d' 1)
 r1=$(ask "Authorization: Token $good"$'\r\n')
-r2=$(ask "Authorization: Token $(printf '%064d' 1)"$'\r\n')
+r2=$(ask "Authorization: Token $unknown"$'\r\n')
 r3=$(ask "")
+r4=$(ask "Authorization: Token $good"$'\r\n')     # answered from the verifier's cache
+r5=$(ask "Authorization: Token $unknown"$'\r\n')  # and so is a 404, for a while
 grep -q "200 OK" <<<"$r1" && grep -q "hello, user 1" <<<"$r1" || fail "service did not accept a good token: $r1"
 grep -q "401" <<<"$r2" || fail "service accepted an unknown token"
 grep -q "401" <<<"$r3" || fail "service accepted no token"
-echo "3 answers as expected"
+grep -q "200 OK" <<<"$r4" && grep -q "hello, user 1" <<<"$r4" || fail "service did not accept a good token again: $r4"
+grep -q "401" <<<"$r5" || fail "service accepted an unknown token the second time"
+echo "5 answers as expected"
+for _ in $(seq 300); do kill -0 "$service_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$service_pid" 2>/dev/null && fail "service did not stop after its 5 requests"
+wait "$service_pid" || fail "service failed: $(cat "$work/service.err")"
+counters=$(cat <&"$service_out")
+echo "$counters"
+grep -q "^verifier: checks=4 hub_calls=2 hits=1 negative_hits=1 " <<<"$counters" || fail "the verifier's counters: $counters"
+reads=$(( $(token_reads) - reads_before ))
+[ "$reads" -eq 2 ] || fail "the service made $reads Hub reads for 2 distinct tokens"
+echo "2 Hub reads for 4 checks of 2 tokens"
+grep -q "$good" <<<"$counters$(cat "$work/service.err")" && fail "a token value was printed"
 echo "all examples passed"

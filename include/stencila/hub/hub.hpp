@@ -15,6 +15,7 @@
 #include <stencila/hub/retry.hpp>
 #include <stencila/hub/secret.hpp>
 #include <stencila/hub/tokens_api.hpp>
+#include <stencila/hub/verifier.hpp>
 #include <stencila/hub/version.hpp>
 
 /// @namespace stencila

@@ -1,0 +1,157 @@
+// The token verifier's decisions, without I/O: what is cached and until when, which Hub calls are
+// in flight and who waits for them, what each waiter gets, what is evicted, and the counters.
+// Time is passed in; nothing here reads a clock, touches a socket or a thread. The shell
+// (src/verifier.cpp) performs what it decides: it computes the digests, reads the clocks, starts
+// and cancels the Hub calls, and completes the waiters.
+//
+// - Keys are SHA-256 digests of the tokens (token_digest.hpp); no token value is held here.
+// - A valid answer is fresh for `ttl`, never past the token's own `expiry`; a 404 for
+//   `negative_ttl`; errors are never kept.
+// - Single flight: the first miss of a digest is told to start a call (`arrival::kind::call`),
+//   the next ones join it (`join`). When every waiter has left, the call is to be cancelled
+//   (`leave` says which) and is forgotten: the next arrival starts a new one, and the abandoned
+//   call's answer, should it still come, is not cached.
+// - `stale_if_error`: a valid entry is kept that much longer (never past `expiry`), and served
+//   flagged stale when a call for it fails with the Hub unreachable (transport errors, timeouts,
+//   5xx: `failure::unreachable`). Any other failure reaches the waiters as it is.
+// - At most `max_entries` entries. When full, a CLOCK hand sweeps the slots: an entry used since
+//   the hand last passed it (a hit, or a refresh) gets a second chance, the first one not used
+//   is evicted; entries past their time are taken first, whatever their use.
+// - Memory: one fixed-size slot per entry (`sizeof(slot)`, no heap: the token's 8-character id
+//   fits in the string's own buffer) and one 4-byte cell per slot in an open-addressing index
+//   kept at most half full; both grow with the entries and stop at `max_entries`.
+#pragma once
+
+#include "detail/token_digest.hpp"
+
+#include <stencila/hub/datetime.hpp>
+#include <stencila/hub/verifier.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace stencila::hub::detail {
+
+/// How a Hub call that did not answer 200 or 404 failed.
+enum class failure_kind {
+    unreachable,  ///< transport error, timeout, malformed answer, or 5xx: a stale answer may stand in
+    refused,      ///< any other status (403, 429...) or error: passed on as it is
+    cancelled,    ///< `operation_aborted`: the call was cancelled
+};
+/// Sorts an exception from `tokens_api::read` (`api_error`, `system_error`, anything else).
+failure_kind classify(const std::exception_ptr& e);
+
+/// How to name `token` in a log line: its first 8 characters (the public id the Hub lists),
+/// letters and digits only (others shown as `?`); "(short)" for a token under 16 characters,
+/// whose first 8 would give away too much of it.
+std::string public_id(std::string_view token);
+
+/// The answer of one Hub call.
+struct hub_answer {
+    enum class kind { valid, not_found, failed } what = kind::failed;
+    std::optional<token> details{};  ///< for `valid`
+    std::exception_ptr error{};      ///< for `failed`
+    failure_kind failure = failure_kind::refused;
+
+    static hub_answer valid(token t) { return {kind::valid, std::move(t), {}, {}}; }
+    static hub_answer not_found() { return {kind::not_found, {}, {}, {}}; }
+    static hub_answer failed(std::exception_ptr e) {
+        auto f = classify(e);
+        return {kind::failed, {}, std::move(e), f};
+    }
+};
+
+class verifier_cache {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+    using waiter_id = std::uint64_t;
+    using flight_id = std::uint64_t;
+
+    /// `seed` keys the index's hash, so that tokens chosen to collide in it cannot be found.
+    verifier_cache(const verifier_options& o, std::uint64_t seed);
+
+    /// What a `verify` of digest `d` at `now` gets: an answer from the cache, or a call to start
+    /// (`call`: waiter `w` is its first), or a call in flight to wait for (`join`).
+    struct arrival {
+        enum class kind { valid, invalid, call, join } what = kind::call;
+        std::optional<verified_token> answer{};  ///< for `valid`
+        flight_id flight = 0;                    ///< for `call` and `join`
+    };
+    arrival arrive(const token_digest& d, time_point now, waiter_id w);
+    /// `arrive` without waiting: the cache's answer (`valid` or `invalid`, counted as `arrive`
+    /// counts them), or `call` when it has none, and then nothing is counted and nobody waits.
+    arrival lookup(const token_digest& d, time_point now);
+
+    /// Waiter `w` of `d` stopped waiting. Returns the call to cancel when it was the last one.
+    std::optional<flight_id> leave(const token_digest& d, waiter_id w);
+
+    /// What the waiters of a call get, in the order they came.
+    struct settlement {
+        enum class kind { valid, invalid, stale, error } what = kind::error;
+        std::optional<verified_token> answer{};  ///< for `valid` and `stale`
+        std::exception_ptr error{};              ///< for `error`
+        std::vector<waiter_id> waiters{};
+    };
+    /// Call `f` for `d` answered `a` at `now`, when the wall clock read `wall_now` (to place the
+    /// token's `expiry`). A call no longer in flight (abandoned) has no waiters and is not cached.
+    settlement settle(const token_digest& d, flight_id f, hub_answer a, time_point now, timestamp wall_now);
+
+    /// Drops the entry of `d`; a call in flight for it will not be cached. Returns whether there
+    /// was an entry.
+    bool forget(const token_digest& d);
+
+    /// The counters, with `entries`, `in_flight` and `waiting` as they are now.
+    [[nodiscard]] verifier_stats stats() const;
+    /// Bytes held by the slots and the index (their capacity): what the entries cost.
+    [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+private:
+    struct slot {
+        token_digest key{};
+        token details{};        // for a valid entry
+        time_point fresh_until{};  // answered from the cache before this
+        time_point keep_until{};   // kept (for `stale_if_error`) until this; >= fresh_until
+        bool used = false;      // holds an entry
+        bool valid = false;     // a valid answer; else a 404
+        bool referenced = false;  // used since the CLOCK hand last passed
+    };
+    struct flight {
+        flight_id id = 0;
+        std::vector<waiter_id> waiters;
+        bool cacheable = true;  // false once `forget` was called during the call
+    };
+    struct digest_hash {
+        std::uint64_t seed;
+        std::size_t operator()(const token_digest& d) const noexcept;
+    };
+    static constexpr std::uint32_t empty_cell = UINT32_MAX;
+
+    // The index: slot numbers by digest, linear probing, backward-shift deletion.
+    [[nodiscard]] std::uint32_t find(const token_digest& d) const noexcept;
+    void index_insert(std::uint32_t s);
+    void index_erase(std::uint32_t s) noexcept;
+    void grow_index();
+
+    void drop(std::uint32_t s) noexcept;           // frees slot `s` and its index cell
+    std::uint32_t take_slot(time_point now);       // a free slot, evicting one when full
+    void store(const token_digest& d, const hub_answer& a, time_point now, timestamp wall_now);
+
+    verifier_options opts_;
+    digest_hash hash_;
+    std::vector<slot> slots_;
+    std::vector<std::uint32_t> free_;   // slots freed by `forget` or found past their time
+    std::vector<std::uint32_t> cells_;  // the index; size a power of two, at most half full
+    std::size_t entries_ = 0;
+    std::uint32_t hand_ = 0;
+    std::unordered_map<token_digest, flight, digest_hash> flights_;
+    flight_id next_flight_ = 1;
+    std::size_t waiting_ = 0;
+    verifier_stats stats_{};
+};
+
+}  // namespace stencila::hub::detail

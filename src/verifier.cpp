@@ -1,0 +1,339 @@
+// The token verifier's shell (see detail/verifier_state.hpp) and `token_verifier`'s calls.
+#include "detail/verifier_state.hpp"
+
+#include "detail/failure.hpp"
+#include "detail/launch.hpp"
+
+#include <stencila/hub/verifier.hpp>
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <utility>
+
+namespace stencila::hub {
+namespace asio = boost::asio;
+
+namespace detail {
+
+namespace {
+
+asio::awaitable<std::optional<token>> read_or_nothing(tokens_api tokens, secret t) {
+    try {
+        co_return co_await tokens.read(std::move(t));
+    } catch (const api_error& e) {
+        if (e.status() != 404) throw;
+    }
+    co_return std::nullopt;  // unknown or expired
+}
+
+// One Hub call. The source is called inside the coroutine, so that whatever it throws reaches
+// the call's completion handler.
+asio::awaitable<std::optional<token>> ask(std::shared_ptr<verifier_state> self, secret t) {
+    co_return co_await self->source.read(std::move(t));
+}
+
+std::string describe(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+        return x.what();
+    } catch (...) {
+        return "an unknown error";
+    }
+}
+
+std::uint64_t random_seed() {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
+const verifier_options& checked(const verifier_options& o) {
+    using std::chrono::milliseconds;
+    if (o.ttl < milliseconds::zero() || o.negative_ttl < milliseconds::zero() || o.stale_if_error < milliseconds::zero())
+        throw failure(make_error_code(error::invalid_argument),
+                      "token_verifier: ttl, negative_ttl and stale_if_error must not be negative");
+    return o;
+}
+
+}  // namespace
+
+token_source tokens_source(const client& c) {
+    auto tokens = c.tokens();
+    return {[tokens](secret t) { return read_or_nothing(tokens, std::move(t)); },
+            [tokens](secret t) { return tokens.remove(std::move(t)); }};
+}
+
+namespace {
+
+std::mutex source_mutex;
+std::optional<token_source> installed_source;  // by a scoped_token_source
+
+}  // namespace
+
+scoped_token_source::scoped_token_source(token_source source) {
+    std::lock_guard lock(source_mutex);
+    previous_ = std::exchange(installed_source, std::move(source));
+}
+
+scoped_token_source::~scoped_token_source() {
+    std::lock_guard lock(source_mutex);
+    installed_source = std::move(previous_);
+}
+
+token_source source_for(const client& c) {
+    {
+        std::lock_guard lock(source_mutex);
+        if (installed_source) return *installed_source;
+    }
+    return tokens_source(c);
+}
+
+// One Hub call in flight: its strand, and the signal that cancels it. Both are used on the
+// strand only once the call has started (the signal's handler dispatches there).
+struct verifier_state::call {
+    explicit call(const asio::any_io_executor& ex) : strand(asio::make_strand(ex)) {}
+    asio::strand<asio::any_io_executor> strand;
+    asio::cancellation_signal signal;
+};
+
+verifier_state::verifier_state(asio::any_io_executor ex, verifier_options o, token_source s, log_function logger,
+                               log_level min_level)
+    : executor(std::move(ex)), opts(checked(o)), source(std::move(s)), logger_(std::move(logger)),
+      min_level_(min_level), cache_(opts, random_seed()) {}
+
+verifier_state::~verifier_state() = default;
+
+void verifier_state::start(secret token, verify_handler h) {
+    if (token.empty()) {
+        auto e = std::make_exception_ptr(failure(make_error_code(error::empty_token), "verify: the token is empty"));
+        return complete(std::move(h), std::move(e), std::nullopt);
+    }
+    auto d = digest_of(token.reveal());
+    start(std::move(token), d, std::move(h));
+}
+
+std::optional<std::optional<verified_token>> verifier_state::cached(const token_digest& d) {
+    std::lock_guard lock(mutex_);
+    auto a = cache_.lookup(d, std::chrono::steady_clock::now());
+    if (a.what == verifier_cache::arrival::kind::call) return std::nullopt;
+    return std::move(a.answer);
+}
+
+void verifier_state::start(secret token, const token_digest& d, verify_handler h) {
+    auto slot = asio::get_associated_cancellation_slot(h);
+    std::string asked;  // the token the call started for, by its public id
+    {
+        std::unique_lock lock(mutex_);
+        auto w = next_waiter_++;
+        auto a = cache_.arrive(d, std::chrono::steady_clock::now(), w);
+        switch (a.what) {
+            case verifier_cache::arrival::kind::valid:
+            case verifier_cache::arrival::kind::invalid:
+                lock.unlock();
+                return complete(std::move(h), nullptr, std::move(a.answer));
+            case verifier_cache::arrival::kind::call:
+                asked = public_id(token.reveal());
+                call_hub(d, a.flight, asked, std::move(token));
+                break;
+            case verifier_cache::arrival::kind::join: break;
+        }
+        waiters_.emplace(w, verify_handler{}).first->second.swap(h);
+        // Assigned under the mutex: the answer cannot be posted (and the slot cleared) before.
+        if (slot.is_connected())
+            slot.assign([self = shared_from_this(), d, w](asio::cancellation_type) { self->leave(d, w); });
+    }
+    if (!asked.empty()) log(log_level::debug, "verifier: asking the Hub about token " + asked);
+}
+
+void verifier_state::call_hub(const token_digest& d, verifier_cache::flight_id f, std::string id, secret token) {
+    auto& c = *calls_.emplace(f, std::make_unique<call>(executor)).first->second;
+    // Under the mutex, but co_spawn only posts to the new strand: nothing of the call runs here.
+    // The handler is bound to the strand, so that the signal's handler dispatches there too.
+    asio::co_spawn(c.strand, ask(shared_from_this(), std::move(token)),
+                   asio::bind_cancellation_slot(
+                       c.signal.slot(), asio::bind_executor(c.strand, [self = shared_from_this(), d, f, id = std::move(id)](
+                                                                          std::exception_ptr e, std::optional<hub::token> t) {
+                           self->landed(d, f, id, std::move(e), std::move(t));
+                       })));
+}
+
+void verifier_state::landed(const token_digest& d, verifier_cache::flight_id f, const std::string& id,
+                            std::exception_ptr e, std::optional<hub::token> t) {
+    auto answer = e ? hub_answer::failed(e) : t ? hub_answer::valid(*t) : hub_answer::not_found();
+    verifier_cache::settlement s;
+    std::vector<verify_handler> ready;
+    {
+        std::lock_guard lock(mutex_);
+        calls_.erase(f);  // only now: the call no longer uses its signal
+        s = cache_.settle(d, f, std::move(answer), std::chrono::steady_clock::now(),
+                          std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+        ready.reserve(s.waiters.size());
+        for (auto w : s.waiters) {
+            auto it = waiters_.find(w);
+            ready.emplace_back().swap(it->second);
+            waiters_.erase(it);
+        }
+    }
+    using kind = verifier_cache::settlement::kind;
+    if (ready.empty()) log(log_level::debug, "verifier: the call for token " + id + " ended with nobody waiting");
+    else if (s.what == kind::valid)
+        log(log_level::debug, "verifier: token " + s.answer->id + " is valid (user " + std::to_string(s.answer->user) + ")");
+    else if (s.what == kind::invalid) log(log_level::debug, "verifier: token " + id + " is unknown or expired (404)");
+    else if (s.what == kind::stale) log(log_level::warning, "verifier: token " + id + " served stale: " + describe(e));
+    else log(log_level::warning, "verifier: checking token " + id + " failed: " + describe(e));
+    for (auto& h : ready) complete(std::move(h), s.error, s.answer);
+}
+
+void verifier_state::leave(const token_digest& d, verifier_cache::waiter_id w) {
+    verify_handler h;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = waiters_.find(w);
+        if (it == waiters_.end()) return;  // answered already
+        h.swap(it->second);
+        waiters_.erase(it);
+        if (auto f = cache_.leave(d, w)) {
+            // Emitted on the call's strand, where its completion handler runs and drops the
+            // signal: so never after that, and the dispatch of co_spawn's handler runs inline.
+            asio::post(calls_.at(*f)->strand, [self = shared_from_this(), f = *f] {
+                asio::cancellation_signal* signal = nullptr;
+                {
+                    std::lock_guard lock(self->mutex_);
+                    if (auto c = self->calls_.find(f); c != self->calls_.end()) signal = &c->second->signal;
+                }
+                if (signal) signal->emit(asio::cancellation_type::terminal);
+            });
+        }
+    }
+    complete(std::move(h), std::make_exception_ptr(failure(asio::error::operation_aborted, "verify: cancelled")),
+             std::nullopt);
+}
+
+void verifier_state::forget(const secret& token) {
+    auto d = digest_of(token.reveal());
+    std::lock_guard lock(mutex_);
+    cache_.forget(d);
+}
+
+verifier_stats verifier_state::stats() const {
+    std::lock_guard lock(mutex_);
+    return cache_.stats();
+}
+
+void verifier_state::complete(verify_handler h, std::exception_ptr e, std::optional<verified_token> v) const {
+    auto ex = asio::get_associated_executor(h, executor);
+    // Posted through our executor, then run on the handler's own; the cancellation slot it used
+    // is cleared there first.
+    asio::post(executor, asio::bind_executor(ex, [h = std::move(h), e = std::move(e), v = std::move(v)]() mutable {
+                   auto slot = asio::get_associated_cancellation_slot(h);
+                   if (slot.is_connected()) slot.clear();
+                   std::move(h)(std::move(e), std::move(v));
+               }));
+}
+
+void verifier_state::log(log_level level, const std::string& message) const {
+    if (logger_ && level >= min_level_) logger_(level, message);
+}
+
+namespace {
+
+// The caller's `void(error_code, ...)` handler behind a `verify_handler`: same executor, same
+// cancellation slot; the exception becomes a code (and, with `diagnostics`, its details).
+class coded_verify_handler {
+public:
+    coded_verify_handler(handler_of<std::optional<verified_token>> h, diagnostics* d, const asio::any_io_executor& fallback)
+        : executor_(asio::get_associated_executor(h, fallback)), handler_(std::move(h)), diag_(d) {}
+
+    using executor_type = asio::any_completion_executor;
+    [[nodiscard]] executor_type get_executor() const noexcept { return executor_; }
+    using cancellation_slot_type = asio::cancellation_slot;
+    [[nodiscard]] cancellation_slot_type get_cancellation_slot() const noexcept { return handler_.get_cancellation_slot(); }
+
+    void operator()(std::exception_ptr e, std::optional<verified_token> v) {
+        auto ec = to_error_code(e, diag_);
+        std::move(handler_)(ec, std::move(v));
+    }
+
+private:
+    executor_type executor_;
+    handler_of<std::optional<verified_token>> handler_;
+    diagnostics* diag_;
+};
+
+asio::awaitable<void> remove_and_forget(std::shared_ptr<verifier_state> s, secret t) {
+    std::exception_ptr e;
+    try {
+        co_await s->source.remove(t);
+    } catch (...) {
+        e = std::current_exception();
+    }
+    s->forget(t);
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace
+
+}  // namespace detail
+
+token_verifier::token_verifier(client hub, verifier_options o) {
+    const auto& opts = hub.config();
+    state_ = std::make_shared<detail::verifier_state>(hub.get_executor(), o, detail::source_for(hub), opts.logger,
+                                                      opts.min_log_level);
+}
+
+namespace detail {
+namespace {
+
+// The default form. An answer from the cache is given at once, without a handler, a post or a
+// suspension: what a service pays on most of its requests (W5 in docs/benchmarks.md).
+asio::awaitable<std::optional<verified_token>> verify_awaited(std::shared_ptr<verifier_state> s, secret t) {
+    std::optional<token_digest> d;
+    if (!t.empty()) {
+        d = digest_of(t.reveal());
+        if (auto hit = s->cached(*d)) co_return std::move(*hit);
+    }
+    using signature = void(std::exception_ptr, std::optional<verified_token>);
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, signature>(
+        [&d](auto handler, const std::shared_ptr<verifier_state>& state, secret token) {
+            verify_handler h(std::move(handler));
+            if (d) state->start(std::move(token), *d, std::move(h));
+            else state->start(std::move(token), std::move(h));  // empty: its error, posted
+        },
+        asio::use_awaitable, s, std::move(t));
+}
+
+}  // namespace
+}  // namespace detail
+
+asio::awaitable<std::optional<verified_token>> token_verifier::verify(secret token) const {
+    return detail::verify_awaited(state_, std::move(token));
+}
+
+void token_verifier::start_verify(const std::shared_ptr<detail::verifier_state>& state, secret t, diagnostics* d,
+                                  detail::handler_of<std::optional<verified_token>> h) {
+    state->start(std::move(t), detail::verify_handler(detail::coded_verify_handler(std::move(h), d, state->executor)));
+}
+
+asio::awaitable<void> token_verifier::remove(secret token) const { return detail::remove_and_forget(state_, std::move(token)); }
+
+void token_verifier::start_remove(const std::shared_ptr<detail::verifier_state>& state, secret t, diagnostics* d,
+                                  detail::handler_of<void> h) {
+    detail::launch<void>(state->executor, d, std::move(h), [&] { return detail::remove_and_forget(state, std::move(t)); });
+}
+
+void token_verifier::forget(const secret& token) const { state_->forget(token); }
+verifier_stats token_verifier::stats() const { return state_->stats(); }
+const verifier_options& token_verifier::config() const { return state_->opts; }
+
+}  // namespace stencila::hub

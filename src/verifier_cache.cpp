@@ -1,0 +1,283 @@
+#include "detail/verifier_cache.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace stencila::hub::detail {
+
+failure_kind classify(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const api_error& x) {
+        return x.status() >= 500 ? failure_kind::unreachable : failure_kind::refused;
+    } catch (const boost::system::system_error& x) {
+        if (x.code() == boost::asio::error::operation_aborted) return failure_kind::cancelled;
+        // Our own argument errors say nothing about the Hub.
+        if (x.code() == error::empty_token || x.code() == error::invalid_argument) return failure_kind::refused;
+        return failure_kind::unreachable;
+    } catch (...) {
+        return failure_kind::refused;
+    }
+}
+
+std::string public_id(std::string_view token) {
+    if (token.size() < 16) return "(short)";
+    std::string id(token.substr(0, 8));
+    for (auto& c : id) {
+        bool shown = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!shown) c = '?';
+    }
+    return id;
+}
+
+std::size_t verifier_cache::digest_hash::operator()(const token_digest& d) const noexcept {
+    // SplitMix64's finaliser over the digest's first 8 bytes, keyed: a caller can choose tokens
+    // whose digests share bits, but cannot tell which bits land them in one run of the index.
+    std::uint64_t x;
+    std::memcpy(&x, d.data(), sizeof x);
+    x ^= seed;
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return static_cast<std::size_t>(x);
+}
+
+verifier_cache::verifier_cache(const verifier_options& o, std::uint64_t seed)
+    : opts_(o), hash_{seed}, flights_(16, digest_hash{seed}) {}
+
+// The index.
+
+std::uint32_t verifier_cache::find(const token_digest& d) const noexcept {
+    if (cells_.empty()) return empty_cell;
+    const std::size_t mask = cells_.size() - 1;
+    for (std::size_t i = hash_(d) & mask;; i = (i + 1) & mask) {
+        auto c = cells_[i];
+        if (c == empty_cell || slots_[c].key == d) return c;
+    }
+}
+
+void verifier_cache::grow_index() {
+    const std::size_t size = std::max<std::size_t>(16, cells_.size() * 2);
+    std::vector<std::uint32_t> old = std::exchange(cells_, std::vector<std::uint32_t>(size, empty_cell));
+    const std::size_t mask = cells_.size() - 1;
+    for (auto c : old) {
+        if (c == empty_cell) continue;
+        std::size_t i = hash_(slots_[c].key) & mask;
+        while (cells_[i] != empty_cell) i = (i + 1) & mask;
+        cells_[i] = c;
+    }
+}
+
+void verifier_cache::index_insert(std::uint32_t s) {
+    if ((entries_ + 1) * 2 > cells_.size()) grow_index();
+    const std::size_t mask = cells_.size() - 1;
+    std::size_t i = hash_(slots_[s].key) & mask;
+    while (cells_[i] != empty_cell) i = (i + 1) & mask;
+    cells_[i] = s;
+}
+
+void verifier_cache::index_erase(std::uint32_t s) noexcept {
+    const std::size_t mask = cells_.size() - 1;
+    std::size_t i = hash_(slots_[s].key) & mask;
+    while (cells_[i] != s) i = (i + 1) & mask;
+    // Backward shift: each later cell of the run moves into the hole unless its home lies
+    // cyclically in (hole, cell], so that every key stays reachable from its home.
+    for (std::size_t j = (i + 1) & mask; cells_[j] != empty_cell; j = (j + 1) & mask) {
+        std::size_t home = hash_(slots_[cells_[j]].key) & mask;
+        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays) continue;
+        cells_[i] = cells_[j];
+        i = j;
+    }
+    cells_[i] = empty_cell;
+}
+
+// Slots.
+
+void verifier_cache::drop(std::uint32_t s) noexcept {
+    index_erase(s);
+    slots_[s].used = false;
+    --entries_;
+}
+
+std::uint32_t verifier_cache::take_slot(time_point now) {
+    if (!free_.empty()) {
+        auto s = free_.back();
+        free_.pop_back();
+        return s;
+    }
+    if (slots_.size() < opts_.max_entries) {
+        // Grown by hand so that the capacity never passes `max_entries`.
+        if (slots_.size() == slots_.capacity())
+            slots_.reserve(std::min(opts_.max_entries, std::max<std::size_t>(16, slots_.capacity() * 2)));
+        slots_.emplace_back();
+        return static_cast<std::uint32_t>(slots_.size() - 1);
+    }
+    // Full, and every slot in use: CLOCK. Ends within two turns (the first clears every bit).
+    for (;;) {
+        auto s = hand_;
+        hand_ = static_cast<std::uint32_t>((hand_ + 1) % slots_.size());
+        auto& e = slots_[s];
+        if (now < e.keep_until && e.referenced) {
+            e.referenced = false;
+            continue;
+        }
+        if (now < e.keep_until) ++stats_.evictions;  // else past its time: not an eviction
+        drop(s);
+        return s;
+    }
+}
+
+void verifier_cache::store(const token_digest& d, const hub_answer& a, time_point now, timestamp wall_now) {
+    if (opts_.max_entries == 0) return;
+    auto s = find(d);
+    if (s == empty_cell) {
+        s = take_slot(now);
+        slots_[s] = slot{};
+        slots_[s].key = d;
+        slots_[s].used = true;
+        index_insert(s);
+        ++entries_;
+    } else {
+        slots_[s].referenced = true;  // refreshed: in use
+    }
+    auto& e = slots_[s];
+    e.valid = a.what == hub_answer::kind::valid;
+    if (!e.valid) {
+        e.details = {};
+        e.fresh_until = e.keep_until = now + opts_.negative_ttl;
+        return;
+    }
+    e.details = *a.details;
+    e.fresh_until = now + opts_.ttl;
+    e.keep_until = e.fresh_until + opts_.stale_if_error;
+    if (e.details.expiry) {
+        // Never past the token's own expiry, placed on our clock from the wall clock's reading.
+        auto left = *e.details.expiry - wall_now;
+        auto most = std::chrono::duration_cast<std::chrono::microseconds>(opts_.ttl + opts_.stale_if_error);
+        if (left < most) {
+            auto until = now + std::max(left, std::chrono::microseconds::zero());
+            e.fresh_until = std::min(e.fresh_until, until);
+            e.keep_until = std::min(e.keep_until, until);
+        }
+    }
+}
+
+// The decisions.
+
+verifier_cache::arrival verifier_cache::lookup(const token_digest& d, time_point now) {
+    if (auto s = find(d); s != empty_cell) {
+        auto& e = slots_[s];
+        e.referenced = true;
+        if (now < e.fresh_until) {
+            if (!e.valid) {
+                ++stats_.negative_hits;
+                return {arrival::kind::invalid};
+            }
+            ++stats_.hits;
+            return {arrival::kind::valid, verified_token{e.details, false}};
+        }
+        if (now >= e.keep_until) {  // past its time: gone
+            drop(s);
+            free_.push_back(s);
+        }
+    }
+    return {arrival::kind::call};
+}
+
+verifier_cache::arrival verifier_cache::arrive(const token_digest& d, time_point now, waiter_id w) {
+    if (auto a = lookup(d, now); a.what != arrival::kind::call) return a;
+    ++stats_.misses;
+    ++waiting_;
+    auto [it, first] = flights_.try_emplace(d);
+    it->second.waiters.push_back(w);
+    if (!first) {
+        ++stats_.coalesced;
+        return {arrival::kind::join, {}, it->second.id};
+    }
+    it->second.id = next_flight_++;
+    ++stats_.hub_calls;
+    return {arrival::kind::call, {}, it->second.id};
+}
+
+std::optional<verifier_cache::flight_id> verifier_cache::leave(const token_digest& d, waiter_id w) {
+    auto it = flights_.find(d);
+    if (it == flights_.end()) return std::nullopt;
+    auto& waiters = it->second.waiters;
+    auto at = std::find(waiters.begin(), waiters.end(), w);
+    if (at == waiters.end()) return std::nullopt;
+    waiters.erase(at);
+    --waiting_;
+    ++stats_.abandoned;
+    if (!waiters.empty()) return std::nullopt;
+    auto id = it->second.id;
+    flights_.erase(it);
+    ++stats_.cancelled_calls;
+    return id;
+}
+
+verifier_cache::settlement verifier_cache::settle(const token_digest& d, flight_id f, hub_answer a, time_point now,
+                                                  timestamp wall_now) {
+    settlement out;
+    auto it = flights_.find(d);
+    if (it == flights_.end() || it->second.id != f) return out;  // abandoned: nobody waits, nothing cached
+    flight done = std::move(it->second);
+    flights_.erase(it);
+    waiting_ -= done.waiters.size();
+    out.waiters = std::move(done.waiters);
+    switch (a.what) {
+        case hub_answer::kind::valid:
+            if (done.cacheable) store(d, a, now, wall_now);
+            out.what = settlement::kind::valid;
+            out.answer = verified_token{std::move(*a.details), false};
+            return out;
+        case hub_answer::kind::not_found:
+            if (done.cacheable) store(d, a, now, wall_now);
+            out.what = settlement::kind::invalid;
+            return out;
+        case hub_answer::kind::failed: break;
+    }
+    ++stats_.hub_errors;
+    if (a.failure == failure_kind::unreachable && opts_.stale_if_error.count() > 0) {
+        if (auto s = find(d); s != empty_cell && slots_[s].valid && now < slots_[s].keep_until) {
+            out.what = settlement::kind::stale;
+            out.answer = verified_token{slots_[s].details, true};
+            stats_.stale_served += out.waiters.size();
+            return out;
+        }
+    }
+    out.what = settlement::kind::error;
+    out.error = std::move(a.error);
+    return out;
+}
+
+bool verifier_cache::forget(const token_digest& d) {
+    if (auto it = flights_.find(d); it != flights_.end()) it->second.cacheable = false;
+    auto s = find(d);
+    if (s == empty_cell) return false;
+    drop(s);
+    free_.push_back(s);
+    ++stats_.forgotten;
+    return true;
+}
+
+verifier_stats verifier_cache::stats() const {
+    auto s = stats_;
+    s.entries = entries_;
+    s.in_flight = flights_.size();
+    s.waiting = waiting_;
+    return s;
+}
+
+std::size_t verifier_cache::memory_bytes() const noexcept {
+    return slots_.capacity() * sizeof(slot) + (cells_.capacity() + free_.capacity()) * sizeof(std::uint32_t);
+}
+
+}  // namespace stencila::hub::detail

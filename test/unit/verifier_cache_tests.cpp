@@ -1,0 +1,501 @@
+// The verifier's decisions (src/detail/verifier_cache.hpp) on a manual clock: TTLs, the expiry
+// cap, negative entries, errors, single flight, leaving waiters, CLOCK eviction and its bound,
+// stale_if_error, forget, counters; and the digests and log ids it keys and names tokens by.
+#include "detail/token_digest.hpp"
+#include "detail/verifier_cache.hpp"
+
+#include <stencila/hub/error.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace hub = stencila::hub;
+namespace detail = stencila::hub::detail;
+using namespace std::chrono_literals;
+using cache_t = detail::verifier_cache;
+using arrival = cache_t::arrival::kind;
+using settled = cache_t::settlement::kind;
+
+namespace {
+
+std::exception_ptr status_error(unsigned status) {
+    hub::api_error::details d;
+    d.status = status;
+    d.message = "test";
+    return std::make_exception_ptr(hub::api_error(std::move(d)));
+}
+std::exception_ptr code_error(boost::system::error_code ec) {
+    return std::make_exception_ptr(boost::system::system_error(ec));
+}
+
+// A cache on a manual clock: `now` moves only when a test says so.
+struct rig {
+    explicit rig(hub::verifier_options o = {}) : opts(o), cache(o, 42) {}
+
+    hub::verifier_options opts;
+    cache_t cache;
+    cache_t::time_point now = cache_t::time_point{} + 1h;
+    hub::timestamp wall = std::chrono::sys_days{std::chrono::year{2024} / 1 / 1} + std::chrono::microseconds{0};
+    cache_t::waiter_id next_waiter = 1;
+
+    static detail::token_digest key(const std::string& token) { return detail::digest_of(token); }
+    [[nodiscard]] hub::token details(std::int64_t user, std::optional<std::chrono::seconds> expires_in = 7 * 24h) const {
+        hub::token t{.user = user, .id = "abcdefgh", .created = wall, .expiry = std::nullopt};
+        if (expires_in) t.expiry = wall + *expires_in;
+        return t;
+    }
+    void advance(std::chrono::milliseconds by) {
+        now += by;
+        wall += by;
+    }
+    cache_t::arrival arrive(const detail::token_digest& d) { return cache.arrive(d, now, next_waiter++); }
+    // One call from its first miss to its answer; the cache must have asked for it.
+    cache_t::settlement call(const detail::token_digest& d, detail::hub_answer a) {
+        auto r = arrive(d);
+        BOOST_TEST_REQUIRE((r.what == arrival::call));
+        return cache.settle(d, r.flight, std::move(a), now, wall);
+    }
+    cache_t::settlement call_valid(const detail::token_digest& d, std::int64_t user = 1) {
+        return call(d, detail::hub_answer::valid(details(user)));
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(verifier_cache)
+
+BOOST_AUTO_TEST_CASE(valid_answer_is_served_from_the_cache_until_the_ttl) {
+    rig r{{.ttl = 30s}};
+    auto d = rig::key("token-a-0123456789");
+    auto s = r.call_valid(d, 7);
+    BOOST_TEST((s.what == settled::valid));
+    BOOST_TEST(s.answer->user == 7);
+    BOOST_TEST(!s.answer->stale);
+    r.advance(29'999ms);
+    auto hit = r.arrive(d);
+    BOOST_TEST_REQUIRE((hit.what == arrival::valid));
+    BOOST_TEST(hit.answer->user == 7);
+    BOOST_TEST(!hit.answer->stale);
+    r.advance(1ms);
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+    auto st = r.cache.stats();
+    BOOST_TEST(st.hits == 1u);
+    BOOST_TEST(st.misses == 2u);
+    BOOST_TEST(st.hub_calls == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(lookup_answers_hits_as_arrive_does_and_on_a_miss_changes_nothing) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s}};
+    auto valid = rig::key("token-v-0123456789"), bogus = rig::key("token-x-0123456789");
+    BOOST_TEST((r.cache.lookup(valid, r.now).what == arrival::call));  // nothing cached yet
+    auto st = r.cache.stats();
+    BOOST_TEST(st.misses == 0u);  // a miss of lookup counts nothing, starts nothing
+    BOOST_TEST(st.hub_calls == 0u);
+    BOOST_TEST(st.waiting == 0u);
+    r.call_valid(valid, 3);
+    r.call(bogus, detail::hub_answer::not_found());
+    auto hit = r.cache.lookup(valid, r.now);
+    BOOST_TEST_REQUIRE((hit.what == arrival::valid));
+    BOOST_TEST(hit.answer->user == 3);
+    BOOST_TEST((r.cache.lookup(bogus, r.now).what == arrival::invalid));
+    st = r.cache.stats();
+    BOOST_TEST(st.hits == 1u);
+    BOOST_TEST(st.negative_hits == 1u);
+    r.advance(5s);  // the 404 is past negative_ttl
+    BOOST_TEST((r.cache.lookup(bogus, r.now).what == arrival::call));
+    BOOST_TEST((r.arrive(bogus).what == arrival::call));  // then arrive starts the call
+    BOOST_TEST(r.cache.stats().hub_calls == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(valid_entry_never_outlives_the_tokens_own_expiry) {
+    rig r{{.ttl = 30s}};
+    auto d = rig::key("token-b-0123456789");
+    r.call(d, detail::hub_answer::valid(r.details(1, 10s)));
+    r.advance(9'999ms);
+    BOOST_TEST((r.arrive(d).what == arrival::valid));
+    r.advance(1ms);
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+}
+
+BOOST_AUTO_TEST_CASE(token_already_past_its_expiry_is_answered_but_not_cached) {
+    rig r{{.ttl = 30s}};
+    auto d = rig::key("token-c-0123456789");
+    auto s = r.call(d, detail::hub_answer::valid(r.details(1, -1s)));  // our clock ahead of the Hub's
+    BOOST_TEST((s.what == settled::valid));
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+}
+
+BOOST_AUTO_TEST_CASE(token_without_expiry_is_kept_for_the_ttl) {
+    rig r{{.ttl = 30s}};
+    auto d = rig::key("token-d-0123456789");
+    r.call(d, detail::hub_answer::valid(r.details(1, std::nullopt)));
+    r.advance(29s);
+    BOOST_TEST((r.arrive(d).what == arrival::valid));
+    r.advance(1s);
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+}
+
+BOOST_AUTO_TEST_CASE(not_found_is_cached_for_the_negative_ttl) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s}};
+    auto d = rig::key("bogus-0123456789abcdef");
+    auto s = r.call(d, detail::hub_answer::not_found());
+    BOOST_TEST((s.what == settled::invalid));
+    BOOST_TEST(!s.answer);
+    r.advance(4'999ms);
+    BOOST_TEST((r.arrive(d).what == arrival::invalid));
+    r.advance(1ms);
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+    BOOST_TEST(r.cache.stats().negative_hits == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(errors_reach_every_waiter_and_are_never_cached) {
+    rig r;
+    auto d = rig::key("token-e-0123456789");
+    auto first = r.arrive(d);
+    r.arrive(d);
+    auto e = status_error(503);
+    auto s = r.cache.settle(d, first.flight, detail::hub_answer::failed(e), r.now, r.wall);
+    BOOST_TEST((s.what == settled::error));
+    BOOST_TEST((s.error == e));
+    BOOST_TEST(s.waiters.size() == 2u);
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+    BOOST_TEST(r.cache.stats().hub_errors == 1u);
+    BOOST_TEST(r.cache.stats().entries == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_refresh_answered_404_replaces_the_valid_entry) {
+    rig r{{.ttl = 30s}};
+    auto d = rig::key("token-f-0123456789");
+    r.call_valid(d);
+    r.advance(30s);
+    BOOST_TEST((r.call(d, detail::hub_answer::not_found()).what == settled::invalid));
+    BOOST_TEST((r.arrive(d).what == arrival::invalid));
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_arrivals_of_one_token_share_one_call) {
+    rig r;
+    auto d = rig::key("token-g-0123456789");
+    auto a1 = r.arrive(d);
+    auto a2 = r.arrive(d);
+    auto a3 = r.arrive(d);
+    BOOST_TEST((a1.what == arrival::call));
+    BOOST_TEST((a2.what == arrival::join));
+    BOOST_TEST((a3.what == arrival::join));
+    BOOST_TEST(a2.flight == a1.flight);
+    BOOST_TEST(r.cache.stats().waiting == 3u);
+    BOOST_TEST(r.cache.stats().in_flight == 1u);
+    auto s = r.cache.settle(d, a1.flight, detail::hub_answer::valid(r.details(3)), r.now, r.wall);
+    BOOST_TEST((s.waiters == std::vector<cache_t::waiter_id>{1, 2, 3}));  // in the order they came
+    BOOST_TEST(s.answer->user == 3);
+    auto st = r.cache.stats();
+    BOOST_TEST(st.misses == 3u);
+    BOOST_TEST(st.coalesced == 2u);
+    BOOST_TEST(st.hub_calls == 1u);
+    BOOST_TEST(st.waiting == 0u);
+    BOOST_TEST(st.in_flight == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(different_tokens_get_calls_of_their_own) {
+    rig r;
+    auto a = r.arrive(rig::key("token-h-0123456789"));
+    auto b = r.arrive(rig::key("token-i-0123456789"));
+    BOOST_TEST((a.what == arrival::call));
+    BOOST_TEST((b.what == arrival::call));
+    BOOST_TEST(a.flight != b.flight);
+}
+
+BOOST_AUTO_TEST_CASE(a_waiter_leaving_keeps_the_call_for_the_others) {
+    rig r;
+    auto d = rig::key("token-j-0123456789");
+    auto a1 = r.arrive(d);
+    r.arrive(d);
+    r.arrive(d);
+    BOOST_TEST(!r.cache.leave(d, 2));
+    BOOST_TEST(!r.cache.leave(d, 2));  // twice: nothing more
+    auto s = r.cache.settle(d, a1.flight, detail::hub_answer::valid(r.details(1)), r.now, r.wall);
+    BOOST_TEST((s.waiters == std::vector<cache_t::waiter_id>{1, 3}));
+    BOOST_TEST(r.cache.stats().abandoned == 1u);
+    BOOST_TEST(r.cache.stats().cancelled_calls == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_last_waiter_leaving_cancels_the_call_whose_answer_is_then_not_cached) {
+    rig r;
+    auto d = rig::key("token-k-0123456789");
+    auto a1 = r.arrive(d);
+    r.arrive(d);
+    BOOST_TEST(!r.cache.leave(d, 1));
+    auto cancel = r.cache.leave(d, 2);
+    BOOST_TEST_REQUIRE(cancel.has_value());
+    BOOST_TEST(*cancel == a1.flight);
+    BOOST_TEST(r.cache.stats().cancelled_calls == 1u);
+    BOOST_TEST(r.cache.stats().in_flight == 0u);
+
+    auto again = r.arrive(d);  // a new caller starts a new call
+    BOOST_TEST((again.what == arrival::call));
+    BOOST_TEST(again.flight != a1.flight);
+    auto late = r.cache.settle(d, a1.flight, detail::hub_answer::valid(r.details(1)), r.now, r.wall);
+    BOOST_TEST(late.waiters.empty());
+    BOOST_TEST((r.arrive(d).what == arrival::join));  // the late answer was not cached
+    auto s = r.cache.settle(d, again.flight, detail::hub_answer::valid(r.details(1)), r.now, r.wall);
+    BOOST_TEST(s.waiters.size() == 2u);
+    BOOST_TEST(r.cache.stats().hub_errors == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(clock_eviction_gives_a_used_entry_a_second_chance) {
+    rig r{{.max_entries = 4}};
+    std::vector<detail::token_digest> k;
+    for (auto name : {"A", "B", "C", "D", "E", "F"}) k.push_back(rig::key(std::string("token-") + name + "-0123456789"));
+    for (int i = 0; i < 4; ++i) r.call_valid(k[i], i);
+    BOOST_TEST((r.arrive(k[1]).what == arrival::valid));  // B used
+    r.call_valid(k[4], 4);  // evicts A, the first unused one
+    r.call_valid(k[5], 5);  // passes B (used: cleared), evicts C
+    for (int i : {1, 3, 4, 5}) {
+        auto hit = r.arrive(k[i]);
+        BOOST_TEST_REQUIRE((hit.what == arrival::valid), "entry " << i);
+        BOOST_TEST(hit.answer->user == i);
+    }
+    BOOST_TEST((r.arrive(k[0]).what == arrival::call));
+    BOOST_TEST((r.arrive(k[2]).what == arrival::call));
+    BOOST_TEST(r.cache.stats().evictions == 2u);
+    BOOST_TEST(r.cache.stats().entries == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(entries_past_their_time_are_taken_first_and_are_not_evictions) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .max_entries = 2}};
+    auto gone = rig::key("bogus-1-0123456789");
+    auto kept = rig::key("token-l-0123456789");
+    r.call(gone, detail::hub_answer::not_found());
+    r.call_valid(kept);
+    BOOST_TEST((r.arrive(kept).what == arrival::valid));
+    r.advance(6s);
+    r.call_valid(rig::key("token-m-0123456789"));
+    BOOST_TEST(r.cache.stats().evictions == 0u);
+    BOOST_TEST((r.arrive(kept).what == arrival::valid));
+}
+
+BOOST_AUTO_TEST_CASE(entries_never_pass_max_entries_and_memory_stops_growing) {
+    rig r{{.max_entries = 1000}};
+    std::size_t memory_when_full = 0;
+    for (int i = 0; i < 20'000; ++i) {
+        r.call(rig::key("bogus-" + std::to_string(i) + "-0123456789"), detail::hub_answer::not_found());
+        BOOST_TEST_REQUIRE(r.cache.stats().entries <= 1000u);
+        if (i == 999) memory_when_full = r.cache.memory_bytes();
+    }
+    BOOST_TEST(r.cache.stats().entries == 1000u);
+    BOOST_TEST(r.cache.stats().evictions == 19'000u);
+    BOOST_TEST(r.cache.memory_bytes() == memory_when_full);
+    BOOST_TEST(memory_when_full < 1000u * 200);
+}
+
+BOOST_AUTO_TEST_CASE(max_entries_zero_caches_nothing_but_still_coalesces) {
+    rig r{{.max_entries = 0}};
+    auto d = rig::key("token-n-0123456789");
+    auto a1 = r.arrive(d);
+    BOOST_TEST((r.arrive(d).what == arrival::join));
+    r.cache.settle(d, a1.flight, detail::hub_answer::valid(r.details(1)), r.now, r.wall);
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+    BOOST_TEST(r.cache.stats().entries == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(stale_if_error_serves_the_last_valid_answer_flagged_stale_while_the_hub_is_unreachable) {
+    rig r{{.ttl = 30s, .stale_if_error = 60s}};
+    auto d = rig::key("token-o-0123456789");
+    r.call_valid(d, 9);
+    r.advance(40s);  // past the TTL: a miss, though the entry is kept
+    auto first = r.arrive(d);
+    BOOST_TEST((first.what == arrival::call));
+    r.arrive(d);
+    auto s = r.cache.settle(d, first.flight, detail::hub_answer::failed(status_error(503)), r.now, r.wall);
+    BOOST_TEST_REQUIRE((s.what == settled::stale));
+    BOOST_TEST(s.answer->stale);
+    BOOST_TEST(s.answer->user == 9);
+    BOOST_TEST(s.waiters.size() == 2u);
+    auto e = r.call(d, detail::hub_answer::failed(code_error(boost::asio::error::connection_refused)));
+    BOOST_TEST((e.what == settled::stale));  // a transport failure too
+    BOOST_TEST(r.cache.stats().stale_served == 3u);
+    BOOST_TEST(r.cache.stats().hub_errors == 2u);
+    r.advance(50s);  // past ttl + stale_if_error
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(503))).what == settled::error));
+}
+
+BOOST_AUTO_TEST_CASE(stale_if_error_hides_no_answer_but_an_unreachable_hub) {
+    rig r{{.ttl = 30s, .stale_if_error = 60s}};
+    auto d = rig::key("token-p-0123456789");
+    r.call_valid(d);
+    r.advance(31s);
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(429))).what == settled::error));
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(403))).what == settled::error));
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(std::make_exception_ptr(std::runtime_error("x")))).what ==
+                settled::error));
+    BOOST_TEST((r.call(d, detail::hub_answer::not_found()).what == settled::invalid));  // revoked: no longer valid
+    r.advance(6s);
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(503))).what == settled::error));
+}
+
+BOOST_AUTO_TEST_CASE(stale_if_error_off_serves_nothing_stale) {
+    rig r{{.ttl = 30s}};
+    auto d = rig::key("token-q-0123456789");
+    r.call_valid(d);
+    r.advance(30s);
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(503))).what == settled::error));
+}
+
+BOOST_AUTO_TEST_CASE(stale_if_error_never_serves_past_the_tokens_expiry) {
+    rig r{{.ttl = 30s, .stale_if_error = 60s}};
+    auto d = rig::key("token-r-0123456789");
+    r.call(d, detail::hub_answer::valid(r.details(1, 35s)));
+    r.advance(34s);
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(502))).what == settled::stale));
+    r.advance(1s);
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(502))).what == settled::error));
+}
+
+BOOST_AUTO_TEST_CASE(forget_drops_the_entry_and_keeps_a_call_in_flight_from_being_cached) {
+    rig r;
+    auto d = rig::key("token-s-0123456789");
+    r.call_valid(d);
+    BOOST_TEST(r.cache.forget(d));
+    BOOST_TEST(!r.cache.forget(d));
+    auto a = r.arrive(d);
+    BOOST_TEST((a.what == arrival::call));
+    r.cache.forget(d);  // e.g. removed while a read was on its way
+    auto s = r.cache.settle(d, a.flight, detail::hub_answer::valid(r.details(1)), r.now, r.wall);
+    BOOST_TEST((s.what == settled::valid));  // its callers asked before
+    BOOST_TEST((r.arrive(d).what == arrival::call));
+    BOOST_TEST(r.cache.stats().forgotten == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(every_arrival_is_counted_once) {
+    rig r{{.max_entries = 50}};
+    std::mt19937 rng(7);
+    std::uint64_t arrivals = 0;
+    for (int i = 0; i < 5000; ++i) {
+        auto d = rig::key("t-" + std::to_string(rng() % 80) + "-0123456789");
+        auto a = r.arrive(d);
+        ++arrivals;
+        if (a.what == arrival::call)
+            r.cache.settle(d, a.flight,
+                           rng() % 2 ? detail::hub_answer::valid(r.details(1)) : detail::hub_answer::not_found(), r.now,
+                           r.wall);
+        r.advance(std::chrono::milliseconds(rng() % 100));
+    }
+    auto st = r.cache.stats();
+    BOOST_TEST(st.hits + st.negative_hits + st.misses == arrivals);
+    BOOST_TEST(st.misses == st.hub_calls + st.coalesced);
+}
+
+// The index (open addressing, backward-shift deletion) under random stores, forgets and expiries,
+// against a model of what must be there: room for every token, so nothing is evicted and the
+// model is exact; the index then runs up to half full.
+BOOST_AUTO_TEST_CASE(random_operations_answer_exactly_what_was_stored) {
+    const unsigned seed = 20240601;
+    std::mt19937 rng(seed);
+    constexpr int tokens = 1000;
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .max_entries = tokens}};
+    struct expected {
+        bool valid;
+        cache_t::time_point fresh_until;
+    };
+    std::map<int, expected> model;
+    std::vector<detail::token_digest> keys;
+    for (int i = 0; i < tokens; ++i) keys.push_back(rig::key("k-" + std::to_string(i) + "-0123456789"));
+    for (int step = 0; step < 200'000; ++step) {
+        int i = static_cast<int>(rng() % tokens);
+        const auto& d = keys[static_cast<std::size_t>(i)];
+        auto roll = rng() % 8;
+        if (roll == 0) {
+            r.cache.forget(d);
+            model.erase(i);
+            continue;
+        }
+        if (roll == 1) {
+            r.advance(std::chrono::milliseconds(rng() % 200));
+            continue;
+        }
+        auto a = r.arrive(d);
+        auto m = model.find(i);
+        bool fresh = m != model.end() && r.now < m->second.fresh_until;
+        auto want = !fresh ? arrival::call : m->second.valid ? arrival::valid : arrival::invalid;
+        BOOST_TEST_REQUIRE((a.what == want), "seed " << seed << ", step " << step << ", token " << i);
+        if (a.what == arrival::valid) BOOST_TEST_REQUIRE(a.answer->user == i, "seed " << seed << ", step " << step);
+        if (a.what != arrival::call) continue;
+        bool valid = rng() % 3 != 0;
+        r.cache.settle(d, a.flight, valid ? detail::hub_answer::valid(r.details(i)) : detail::hub_answer::not_found(), r.now,
+                       r.wall);
+        model[i] = {valid, r.now + (valid ? 30s : 5s)};
+    }
+    BOOST_TEST(r.cache.stats().evictions == 0u);
+}
+
+// With evictions, what is found is still what was stored for that token, and a token just
+// stored is found.
+BOOST_AUTO_TEST_CASE(random_operations_with_evictions_never_answer_with_another_tokens_details) {
+    const unsigned seed = 20240602;
+    std::mt19937 rng(seed);
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .max_entries = 128}};
+    std::vector<detail::token_digest> keys;
+    for (int i = 0; i < 300; ++i) keys.push_back(rig::key("k-" + std::to_string(i) + "-0123456789"));
+    for (int step = 0; step < 100'000; ++step) {
+        auto i = static_cast<std::int64_t>(rng() % keys.size());
+        const auto& d = keys[static_cast<std::size_t>(i)];
+        switch (rng() % 4) {
+            case 0: r.cache.forget(d); break;
+            case 1: r.advance(std::chrono::milliseconds(rng() % 200)); break;
+            default: {
+                auto a = r.arrive(d);
+                if (a.what == arrival::valid) BOOST_TEST_REQUIRE(a.answer->user == i, "seed " << seed << ", step " << step);
+                if (a.what != arrival::call) break;
+                bool valid = rng() % 3 != 0;
+                r.cache.settle(d, a.flight, valid ? detail::hub_answer::valid(r.details(i)) : detail::hub_answer::not_found(),
+                               r.now, r.wall);
+                auto again = r.arrive(d);
+                BOOST_TEST_REQUIRE((again.what == (valid ? arrival::valid : arrival::invalid)), "seed " << seed << ", step " << step);
+            }
+        }
+        BOOST_TEST_REQUIRE(r.cache.stats().entries <= 128u);
+    }
+    BOOST_TEST(r.cache.stats().evictions > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(keys_are_sha256_digests_of_the_tokens) {
+    auto d = detail::digest_of("abc");
+    std::string hex;
+    for (auto b : d) {
+        char two[3];
+        std::snprintf(two, sizeof two, "%02x", b);
+        hex += two;
+    }
+    BOOST_TEST(hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    BOOST_TEST((detail::digest_of("abd") != d));
+    BOOST_TEST((detail::digest_of("") != d));
+}
+
+BOOST_AUTO_TEST_CASE(failures_are_sorted_into_unreachable_refused_and_cancelled) {
+    using detail::failure_kind;
+    BOOST_TEST((detail::classify(status_error(500)) == failure_kind::unreachable));
+    BOOST_TEST((detail::classify(status_error(503)) == failure_kind::unreachable));
+    BOOST_TEST((detail::classify(status_error(403)) == failure_kind::refused));
+    BOOST_TEST((detail::classify(status_error(429)) == failure_kind::refused));
+    BOOST_TEST((detail::classify(code_error(boost::asio::error::connection_refused)) == failure_kind::unreachable));
+    BOOST_TEST((detail::classify(code_error(hub::error::request_timeout)) == failure_kind::unreachable));
+    BOOST_TEST((detail::classify(code_error(hub::error::malformed_response)) == failure_kind::unreachable));
+    BOOST_TEST((detail::classify(code_error(hub::error::empty_token)) == failure_kind::refused));
+    BOOST_TEST((detail::classify(code_error(boost::asio::error::operation_aborted)) == failure_kind::cancelled));
+    BOOST_TEST((detail::classify(std::make_exception_ptr(std::runtime_error("x"))) == failure_kind::refused));
+}
+
+BOOST_AUTO_TEST_CASE(log_lines_name_a_token_by_its_first_eight_letters_and_digits_only) {
+    BOOST_TEST(detail::public_id("3f0c9a1b4d5e6f708192a3b4c5d6e7f8") == "3f0c9a1b");
+    BOOST_TEST(detail::public_id("ab\r\nc\x1b[1mdefghijklmnopq") == "ab??c??1");
+    BOOST_TEST(detail::public_id("short-secret") == "(short)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
