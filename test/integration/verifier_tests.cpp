@@ -258,10 +258,10 @@ BOOST_AUTO_TEST_CASE(an_answer_from_the_cache_is_awaited_without_suspending) {
     verifier_fixture f;
     hub::client c{f.io.get_executor(), f.options()};
     hub::token_verifier v{c};
+    bool other_ran = false;  // posted first: it would run before a verify that suspended
     f.run([&]() -> asio::awaitable<void> {
         BOOST_TEST((co_await v.verify(f.valid[0])).has_value());  // cached now
         BOOST_TEST(!(co_await v.verify(f.bogus[0])).has_value());
-        bool other_ran = false;  // posted first: it would run before a verify that suspended
         asio::post(co_await asio::this_coro::executor, [&] { other_ran = true; });
         BOOST_TEST((co_await v.verify(f.valid[0])).has_value());
         BOOST_TEST(!(co_await v.verify(f.bogus[0])).has_value());
@@ -269,6 +269,7 @@ BOOST_AUTO_TEST_CASE(an_answer_from_the_cache_is_awaited_without_suspending) {
         BOOST_TEST(v.stats().hits == 1u);
         BOOST_TEST(v.stats().negative_hits == 1u);
     }());
+    BOOST_TEST(other_ran);  // it ran once the coroutine was done
 }
 
 BOOST_AUTO_TEST_CASE(use_awaitable_alone_is_the_default_form_throwing_api_error_with_the_hubs_status) {
