@@ -78,6 +78,9 @@ void write_request_head(std::string& out, const http_request& request, std::stri
     out += "\r\n";
 }
 
+// RFC 9110 §15: a status is three digits, and only 1xx to 5xx mean anything (Beast takes 000-999).
+constexpr bool valid_status(unsigned status) noexcept { return status >= 100 && status <= 599; }
+
 struct response_reader::parser {
     http::response_parser<http::string_body> p;
 };
@@ -85,7 +88,15 @@ struct response_reader::parser {
 response_reader::response_reader(response_limits limits) : limits_(limits) { restart(); }
 response_reader::~response_reader() = default;
 
+// Whether the end of a head ("\r\n\r\n", or "\r\n" right after a start line the parser took
+// alone) lies within the first `window` bytes.
+bool response_reader::head_ends_within(boost::asio::const_buffer bytes, std::size_t window) const {
+    std::string_view seen(static_cast<const char*>(bytes.data()), window);
+    return seen.find("\r\n\r\n") != std::string_view::npos || (head_taken_ > 0 && seen.starts_with("\r\n"));
+}
+
 void response_reader::restart() {
+    head_taken_ = 0;
     parser_ = std::make_unique<parser>();
     auto& p = parser_->p;
     p.eager(true);  // the body too, as far as the bytes go, in one `put`
@@ -98,14 +109,33 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
     std::size_t used = 0;
     while (!done_ && bytes.size() > 0) {
         got_some_ = true;
-        auto n = parser_->p.put(bytes, ec);
+        // The parser sees at most `max_header` bytes at a time, so a chunk line or the trailers
+        // must end within that many; and a head within `max_header` bytes from its first,
+        // counting what the parser already took of it (Beast may take a start line alone).
+        // So the limits hold the same however the bytes were cut into reads.
+        auto window = std::min(bytes.size(), limits_.max_header);
+        const bool in_head = !parser_->p.is_header_done();
+        if (in_head) {
+            window = std::min(bytes.size(), limits_.max_header - std::min(head_taken_, limits_.max_header));
+            if (!head_ends_within(bytes, window)) {
+                if (head_taken_ + bytes.size() >= limits_.max_header) ec = error::header_too_large;
+                if (ec || window == 0) break;
+            }
+        }
+        // Beast 1.81 asserts when it resumes a last chunk's trailers with fewer than 5 bytes
+        // (found by fuzz_response). What is left of a chunked body is never shorter ("0\r\n\r\n"
+        // at least): wait for more.
+        if (!in_head && parser_->p.chunked() && bytes.size() < 5) break;
+        auto n = parser_->p.put(boost::asio::buffer(bytes.data(), window), ec);
+        if (in_head) head_taken_ += n;
         used += n;
         bytes += n;
         if (ec == http::error::need_more) {
             ec = {};
-            // What the parser cannot take yet is a head, a chunk line or trailers still coming:
-            // none may grow past the header limit (an endless chunk extension would otherwise).
-            if (bytes.size() > limits_.max_header) ec = error::header_too_large;
+            if (n > 0) continue;  // it took what it was shown: show it the rest
+            // Nothing taken: it waits for the end of a line. Past the window, none can come
+            // (an endless chunk extension, say).
+            if (bytes.size() >= limits_.max_header) ec = error::header_too_large;
             break;
         }
         if (ec) {
@@ -114,6 +144,10 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
         }
         if (!parser_->p.is_done()) continue;
         auto status = parser_->p.get().result_int();
+        if (!valid_status(status)) {
+            ec = error::malformed_response;
+            return used;
+        }
         if (status / 100 != 1) {
             done_ = true;
         } else if (status == 101 || ++interim_ > max_interim) {
@@ -129,7 +163,7 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
 void response_reader::feed_eof(error_code& ec) {
     ec = {};
     if (done_) return;
-    if (!got_some_) {
+    if (!parser_->p.got_some()) {  // nothing of the final answer (maybe an interim one before)
         ec = error::connection_closed;
         return;
     }
@@ -140,6 +174,10 @@ void response_reader::feed_eof(error_code& ec) {
     }
     done_ = parser_->p.is_done();
     if (!done_) ec = error::connection_closed;
+    else if (!valid_status(parser_->p.get().result_int())) {
+        done_ = false;
+        ec = error::malformed_response;
+    }
 }
 
 bool response_reader::keep_alive() const noexcept {

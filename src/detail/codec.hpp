@@ -68,7 +68,9 @@ public:
 private:
     struct parser;
     void restart();
+    [[nodiscard]] bool head_ends_within(boost::asio::const_buffer bytes, std::size_t window) const;
     response_limits limits_;
+    std::size_t head_taken_ = 0;  // bytes of the current head the parser has taken
     std::unique_ptr<parser> parser_;
     unsigned interim_ = 0;
     bool done_ = false;
