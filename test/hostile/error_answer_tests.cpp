@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(empty_500_is_an_api_error_that_says_so_and_is_not_retried) 
 BOOST_AUTO_TEST_CASE(error_bodies_that_echo_the_requests_secrets_do_not_leak_them) {
     // Servers and proxies echo requests in their error pages: the Authorization header, the path
     // (which holds the token), the form that was posted. Whatever they say, the client's own
-    // texts must not carry the secrets on (`library()` and `with_cli` check every text).
+    // texts must not carry the secrets on (`through_client()` and `with_cli` check every text).
     hostile::script echo_auth = [](const hostile::request& r) {
         return hostile::send(hostile::with_length(
             403, R"({"message":"Invalid token: )" + r.header("Authorization").value_or("none") + R"(."})",
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(error_bodies_that_echo_the_requests_secrets_do_not_leak_the
         hostile_case c{echo_auth};
         auto cli = c.cli({"list"});
         std::optional<hub::token_page> page;
-        auto o = c.library(list_call(&page));
+        auto o = c.through_client(list_call(&page));
         EXPECT_STATUS(o, 403u);
         auto e = api_error_of(o);
         BOOST_TEST((e && e->header("Set-Cookie") == std::optional<std::string>("[redacted]")));
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(error_bodies_that_echo_the_requests_secrets_do_not_leak_the
             auto [ec, p] = co_await client.tokens().list(10, 0, diag, asio::as_tuple(asio::use_awaitable));
             BOOST_TEST(ec.value() == 403);
         };
-        c.library(with_diag);
+        c.through_client(with_diag);
         expect_no_secret(c.keys, "diagnostics::message", diag.message);
         BOOST_TEST(diag.http_error.has_value());
         if (diag.http_error) {
@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(error_bodies_that_echo_the_requests_secrets_do_not_leak_the
         hostile_case c{echo_form};
         auto cli = c.cli_login();
         std::optional<hub::created_token> created;
-        auto o = c.library(create_call(c.keys.password, &created));
+        auto o = c.through_client(create_call(c.keys.password, &created));
         EXPECT_STATUS(o, 400u);
         with_cli(cli, c.keys, [](const test::child_result& r) { BOOST_TEST(r.exit_code == 6, describe(r)); });
     }
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(create_answered_429_with_retry_after_is_not_retried) {
         {{"Content-Type", "application/json"}, {"Retry-After", "1"}})))};
     auto cli = c.cli_login();
     std::optional<hub::created_token> created;
-    auto o = c.library(create_call(c.keys.password, &created));
+    auto o = c.through_client(create_call(c.keys.password, &created));
     EXPECT_STATUS(o, 429u);
     BOOST_TEST(o.what == "Hub answered 429 Too Many Requests: Request was throttled. Expected available in 1 second.");
     BOOST_TEST(c.lib.request_count() == 1u);
@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(redirects_to_another_host_are_not_followed_and_the_key_goes
             std::optional<hub::token_page> page;
             std::optional<hub::created_token> created;
             for (const auto& k : {list_call(&page), read_call(c.keys.token, &got), create_call(c.keys.password, &created)}) {
-                auto o = c.library(k);
+                auto o = c.through_client(k);
                 EXPECT_STATUS(o, status);
                 auto e = api_error_of(o);
                 BOOST_TEST((e && e->header("Location").has_value()));

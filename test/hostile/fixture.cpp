@@ -205,7 +205,7 @@ hub::options hostile_case::options() const {
     return o;
 }
 
-outcome hostile_case::library(const call& body, std::optional<hub::options> o, milliseconds guard) {
+outcome hostile_case::through_client(const call& body, std::optional<hub::options> o, milliseconds guard) {
     auto out = run_library(o ? *o : options(), body, guard);
     BOOST_TEST(!out.hung, "the library call hangs");
     expect_no_secret(keys, out);
@@ -232,7 +232,7 @@ std::future<std::optional<test::child_result>> hostile_case::cli_read(std::vecto
 }
 
 outcome hostile_case::read(std::optional<hub::options> o, int times) {
-    return library(read_call(keys.token, &read_tokens, times), std::move(o));
+    return through_client(read_call(keys.token, &read_tokens, times), std::move(o));
 }
 
 void with_cli(std::future<std::optional<test::child_result>>& run, const secrets& keys,

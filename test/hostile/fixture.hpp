@@ -97,7 +97,7 @@ public:
     /// Options that reach `lib` with `keys.api_key`, trusting its CA.
     [[nodiscard]] hub::options options() const;
     /// The library, in-process, against `lib`; its outcome is checked for secrets.
-    outcome library(const call& body, std::optional<hub::options> o = std::nullopt, milliseconds guard = 20s);
+    outcome through_client(const call& body, std::optional<hub::options> o = std::nullopt, milliseconds guard = 20s);
     /// hub-tokens against `cli`, started now on another thread; `get()` it after the library run.
     std::future<std::optional<test::child_result>> cli(std::vector<std::string> args, std::string input = {},
                                                        milliseconds guard = 30s);

@@ -352,7 +352,7 @@ BOOST_AUTO_TEST_CASE(a_204_with_a_body_does_not_poison_the_next_call_on_the_pool
         co_await remove(client);
         co_await read(client);
     };
-    auto o = c.library(both);
+    auto o = c.through_client(both);
     BOOST_TEST(o.ok(), describe(o));
     BOOST_REQUIRE(got.size() == 1u);
     BOOST_TEST(got[0].id == hostile::token_id(5), "the read got the bytes that followed the 204");

@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(interim_answer_to_a_create_is_skipped_and_the_create_sent_o
     hostile_case c{hostile::always(hostile::send(interim(100) + hostile::with_length(201, hostile::created_json(9, secrets::make().created))))};
     auto cli = c.cli_login();
     std::optional<hub::created_token> got;
-    auto o = c.library(create_call(c.keys.password, &got));
+    auto o = c.through_client(create_call(c.keys.password, &got));
     BOOST_TEST(o.ok(), describe(o));
     BOOST_TEST((got && got->id == hostile::token_id(9)));
     BOOST_TEST(c.lib.request_count() == 1u);

@@ -101,11 +101,11 @@ BOOST_AUTO_TEST_CASE(unknown_fields_and_junk_under_them_are_ignored) {
         R"("id":"3f0c9a1b","kind":"knox",)" + created_at + R"(,"annotations":[],)" + expiry_at + R"(,"z":"\u00e9\ud83d\ude00")");
     std::vector<hub::token> reference, got;
     hostile_case p{hostile::always(hostile::send(hostile::with_length(200, plain)))};
-    auto o = p.library(read_call(p.keys.token, &reference));
+    auto o = p.through_client(read_call(p.keys.token, &reference));
     BOOST_TEST(o.ok(), describe(o));
     hostile_case c{hostile::always(hostile::send(hostile::with_length(200, extra)))};
     auto cli = c.cli_read({}, {"--json"});
-    o = c.library(read_call(c.keys.token, &got));
+    o = c.through_client(read_call(c.keys.token, &got));
     BOOST_TEST(o.ok(), describe(o));
     BOOST_TEST((got == reference));
     with_cli(cli, c.keys, [](const test::child_result& r) {
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(created_token_without_a_usable_value_is_malformed_response)
             hostile_case c{hostile::always(hostile::send(hostile::with_length(201, b.json)))};
             auto cli = c.cli_login();
             std::optional<hub::created_token> created;
-            auto o = c.library(create_call(c.keys.password, &created));
+            auto o = c.through_client(create_call(c.keys.password, &created));
             EXPECT_CODE(o, hub::error::malformed_response);
             EXPECT_HAS(o.what, "POST /tokens/");
             // The answer held a new token: whatever went wrong, its value is not quoted.
@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(list_pages_that_are_not_a_page_are_malformed_response_namin
             hostile_case c{hostile::always(hostile::send(hostile::with_length(200, b.json)))};
             auto cli = c.cli({"list"});
             std::optional<hub::token_page> page;
-            auto o = c.library(list_call(&page));
+            auto o = c.through_client(list_call(&page));
             EXPECT_CODE(o, hub::error::malformed_response);
             EXPECT_HAS(o.what, "GET /tokens/");
             EXPECT_HAS(o.what, b.field);

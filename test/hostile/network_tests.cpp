@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(reset_before_any_byte_is_connection_reset_retried_for_reads
     hostile_case k{hostile::always(answer{.then = ending::reset})};
     auto cli_login = k.cli_login();
     std::optional<hub::created_token> created;
-    auto oc = k.library(create_call(k.keys.password, &created));
+    auto oc = k.through_client(create_call(k.keys.password, &created));
     EXPECT_CODE(oc, boost::asio::error::connection_reset);
     EXPECT_HAS(oc.what, "POST /tokens/");
     BOOST_TEST(count_method(k.lib, "POST") == 1u, "a create that reached the server is never sent again");
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(reset_mid_body_is_connection_reset_and_create_is_sent_once)
     hostile_case k{hostile::always(a)};
     auto cli_login = k.cli_login();
     std::optional<hub::created_token> created;
-    auto oc = k.library(create_call(k.keys.password, &created));
+    auto oc = k.through_client(create_call(k.keys.password, &created));
     BOOST_TEST(!oc.ok());
     BOOST_TEST(count_method(k.lib, "POST") == 1u);
     with_cli(cli_login, k.keys, [&](const test::child_result& r) {
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(answer_trickled_one_byte_every_200_ms_still_ends_at_the_dea
     auto opts = c.options();
     opts.timeouts.request = 1s;
     std::optional<hub::token_page> page;
-    auto o = c.library(list_call(&page), opts);
+    auto o = c.through_client(list_call(&page), opts);
     EXPECT_CODE(o, hub::error::request_timeout);
     BOOST_TEST(o.took < 6s, describe(o));
     with_cli(cli, c.keys, [](const test::child_result& r) {
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(keep_alive_connection_closed_after_each_answer_goes_unnotic
         std::this_thread::sleep_for(150ms);  // the pool asks the socket first
         co_await read(client);
     };
-    auto o = c.library(calls);
+    auto o = c.through_client(calls);
     BOOST_TEST(o.ok(), describe(o));
     BOOST_TEST(got.size() == 3u);
     BOOST_TEST(c.lib.request_count() == 4u, "no request reached the server twice");
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(request_read_and_dropped_on_a_reused_connection_is_retried_
         removed = true;
         co_await create(client);  // dropped on 3: not sent again
     };
-    auto o = c.library(calls);
+    auto o = c.through_client(calls);
     BOOST_TEST(got.size() == 2u);
     BOOST_TEST(removed);
     EXPECT_CODE(o, hub::error::connection_closed);
@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(bytes_that_arrive_on_an_idle_connection_are_never_taken_as_
                 c.lib.wait_for_answers(1, 2s);  // the extra bytes are in the client's socket now
                 co_await read(client);
             };
-            auto o = c.library(calls);
+            auto o = c.through_client(calls);
             BOOST_TEST(o.ok(), describe(o));
             BOOST_TEST(got.size() == 2u);
             if (got.size() == 2u) {

@@ -42,7 +42,7 @@ BOOST_AUTO_TEST_CASE(server_capping_pages_at_10_while_asked_for_100_yields_all_3
         BOOST_TEST_CONTEXT("from offset " << start) {
             auto w = walk_every_way(s, with_size(100, start), keys);
             expect_no_secret(keys, w);
-            for (const auto& l : w.library) expect_complete(l, start, 30);
+            for (const auto& l : w.by_client) expect_complete(l, start, 30);
             for (const auto& l : w.cli) expect_cli_complete(l, start, 30);
         }
     }
@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(random_short_pages_with_consistent_next_links_lose_and_repe
     auto w = walk_every_way(s, with_size(10), keys);
     expect_no_secret(keys, w);
     BOOST_TEST_MESSAGE("page sizes drawn with seed " << seed);
-    for (const auto& l : w.library) {
+    for (const auto& l : w.by_client) {
         if (following(l.mode)) expect_complete(l, 0, 30);  // the links are right: nothing is missing
         else expect_no_loss_no_repeat(l, 0, 30);
     }
@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(next_link_that_does_not_follow_on_is_invalid_next_link_afte
         BOOST_TEST_CONTEXT(v.name) {
             auto w = walk_every_way(drf_with_next(40, v.next), with_size(10), keys);
             expect_no_secret(keys, w);
-            for (const auto& l : w.library) {
+            for (const auto& l : w.by_client) {
                 // Every page's link is wrong, the first one's too: a link that disagrees with its
                 // page casts doubt on that page's items, so none of them is yielded.
                 if (following(l.mode)) expect_error_after(l, 0, 0, hub::error::invalid_next_link);
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(next_link_to_another_origin_is_cross_origin_link_and_nothin
         BOOST_TEST_CONTEXT(v.name) {
             auto w = walk_every_way(drf_with_next(30, v.next), with_size(10), keys);
             expect_no_secret(keys, w);
-            for (const auto& l : w.library) {
+            for (const auto& l : w.by_client) {
                 if (following(l.mode)) expect_error_after(l, 0, 10, hub::error::cross_origin_link);
                 else expect_no_loss_no_repeat(l, 0, 30);
             }
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(listing_that_ends_before_its_count_is_incomplete_listing_af
             // A walk that does not see the listing has ended walks forever here: a short guard.
             auto w = walk_every_way(s, with_size(v.page_size), keys, true, 5s);
             expect_no_secret(keys, w);
-            for (const auto& l : w.library) expect_error_after(l, 0, v.held, hub::error::incomplete_listing);
+            for (const auto& l : w.by_client) expect_error_after(l, 0, v.held, hub::error::incomplete_listing);
             for (const auto& l : w.cli) expect_cli_failure(l, 5);
         }
     }
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(empty_pages_with_next_links_past_count_end_the_walk_cleanly
     auto keys = secrets::make();
     auto w = walk_every_way(s, with_size(10), keys);
     expect_no_secret(keys, w);
-    for (const auto& l : w.library) {
+    for (const auto& l : w.by_client) {
         expect_complete(l, 0, 30);
         BOOST_TEST(l.requests <= 4u, name_of(l.mode) << " asked past count: " << l.requests << " requests");
     }
@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(count_changing_between_pages_never_repeats_or_reorders_and_
             });
             auto w = walk_every_way(s, with_size(10), keys);
             expect_no_secret(keys, w);
-            for (const auto& l : w.library) {
+            for (const auto& l : w.by_client) {
                 // Every item yielded is the one at its offset; unless the walk ends with an error,
                 // the items that existed all along all came (the listing only changed at its end).
                 expect_in_order(l, 0);
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(count_changing_between_pages_never_repeats_or_reorders_and_
             auto p = with_size(10);
             p.listing_changed = hub::paging::on_change::fail;
             auto failing = walk_every_way(s, p, keys, false);
-            for (const auto& l : failing.library) expect_error_after(l, 0, 10, hub::error::listing_changed);
+            for (const auto& l : failing.by_client) expect_error_after(l, 0, 10, hub::error::listing_changed);
         }
     }
 }
@@ -228,7 +228,7 @@ BOOST_AUTO_TEST_CASE(server_ignoring_offset_is_never_read_as_more_items) {
     auto keys = secrets::make();
     auto w = walk_every_way(s, with_size(10), keys);
     expect_no_secret(keys, w);
-    for (const auto& l : w.library) {
+    for (const auto& l : w.by_client) {
         expect_no_loss_no_repeat(l, 0, 30);
         BOOST_TEST(!l.result.ok(), name_of(l.mode) << " ended without an error");
     }
@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(server_ignoring_limit_and_sending_more_items_loses_and_repe
     auto keys = secrets::make();
     auto w = walk_every_way(s, with_size(10), keys);
     expect_no_secret(keys, w);
-    for (const auto& l : w.library) {
+    for (const auto& l : w.by_client) {
         if (following(l.mode)) expect_complete(l, 0, 60);
         else expect_no_loss_no_repeat(l, 0, 60);
     }

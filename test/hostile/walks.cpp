@@ -115,7 +115,7 @@ every_walk walk_every_way(const hostile::script& s, hub::paging p, const secrets
         for (bool json : {false, true})
         lists.push_back(std::async(std::launch::async, [&, json] { return list_all(s, json, cli_args, keys, guard); }));
     every_walk all;
-    for (auto& w : walks) all.library.push_back(w.get());
+    for (auto& w : walks) all.by_client.push_back(w.get());
     for (auto& l : lists) all.cli.push_back(l.get());
     return all;
 }
@@ -207,7 +207,7 @@ void expect_cli_failure(const listing_outcome& l, int status, std::int64_t start
 }
 
 void expect_no_secret(const secrets& keys, const every_walk& w) {
-    for (const auto& l : w.library) expect_no_secret(keys, l.result);
+    for (const auto& l : w.by_client) expect_no_secret(keys, l.result);
     for (const auto& c : w.cli)
         if (c.run) expect_no_secret(keys, *c.run);
 }

@@ -35,7 +35,7 @@ struct listing_outcome {
 };
 
 struct every_walk {
-    std::vector<walk_outcome> library;   ///< one per walk_mode
+    std::vector<walk_outcome> by_client;  ///< one per walk_mode
     std::vector<listing_outcome> cli;    ///< table, then json
 };
 
