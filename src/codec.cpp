@@ -90,13 +90,20 @@ response_reader::~response_reader() = default;
 
 // Whether the end of a head ("\r\n\r\n", or "\r\n" right after a start line the parser took
 // alone) lies within the first `window` bytes.
-bool response_reader::head_ends_within(boost::asio::const_buffer bytes, std::size_t window) const {
+// The bytes searched before are not searched again (but for the last 3, which may begin the
+// end): a server that trickles a head byte by byte costs a pass over it, not one per byte.
+bool response_reader::head_ends_within(boost::asio::const_buffer bytes, std::size_t window) {
     std::string_view seen(static_cast<const char*>(bytes.data()), window);
-    return seen.find("\r\n\r\n") != std::string_view::npos || (head_taken_ > 0 && seen.starts_with("\r\n"));
+    if (head_taken_ > 0 && seen.starts_with("\r\n")) return true;
+    auto from = head_scanned_ > 3 ? head_scanned_ - 3 : 0;
+    if (from < seen.size() && seen.find("\r\n\r\n", from) != std::string_view::npos) return true;
+    head_scanned_ = std::max(head_scanned_, seen.size());
+    return false;
 }
 
 void response_reader::restart() {
     head_taken_ = 0;
+    head_scanned_ = 0;
     parser_ = std::make_unique<parser>();
     auto& p = parser_->p;
     p.eager(true);  // the body too, as far as the bytes go, in one `put`
@@ -127,7 +134,10 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
         // at least): wait for more.
         if (!in_head && parser_->p.chunked() && bytes.size() < 5) break;
         auto n = parser_->p.put(boost::asio::buffer(bytes.data(), window), ec);
-        if (in_head) head_taken_ += n;
+        if (in_head) {
+            head_taken_ += n;
+            head_scanned_ -= std::min(head_scanned_, n);  // counted from the first byte not taken
+        }
         used += n;
         bytes += n;
         if (ec == http::error::need_more) {

@@ -68,9 +68,10 @@ public:
 private:
     struct parser;
     void restart();
-    [[nodiscard]] bool head_ends_within(boost::asio::const_buffer bytes, std::size_t window) const;
+    [[nodiscard]] bool head_ends_within(boost::asio::const_buffer bytes, std::size_t window);
     response_limits limits_;
-    std::size_t head_taken_ = 0;  // bytes of the current head the parser has taken
+    std::size_t head_taken_ = 0;    // bytes of the current head the parser has taken
+    std::size_t head_scanned_ = 0;  // bytes after those searched for the head's end, in vain
     std::unique_ptr<parser> parser_;
     unsigned interim_ = 0;
     bool done_ = false;
