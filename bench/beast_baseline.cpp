@@ -96,7 +96,7 @@ asio::awaitable<void> read_many(std::vector<std::unique_ptr<Stream>>& streams, c
     for (auto& s : streams)
         asio::co_spawn(ex, read_loop(*s, e, tokens, next, calls), [&](std::exception_ptr x) {
             if (x && !failure) failure = x;
-            if (++done == streams.size()) all_done.cancel();
+            if (++done == streams.size()) all_done.expires_at(asio::steady_timer::time_point::min());
         });
     co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
     if (failure) std::rethrow_exception(failure);

@@ -92,7 +92,7 @@ asio::awaitable<void> read_many(hub::tokens_api api, const std::vector<std::stri
     for (std::size_t w = 0; w < inflight; ++w)
         asio::co_spawn(ex, read_worker(api, tokens, next, calls), [&](std::exception_ptr e) {
             if (e && !failure) failure = e;
-            if (++done == inflight) all_done.cancel();
+            if (++done == inflight) all_done.expires_at(asio::steady_timer::time_point::min());
         });
     co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
     if (failure) std::rethrow_exception(failure);
@@ -275,7 +275,7 @@ int cmd_verify(const bench::flags& f) {
                                                                                 std::optional<hub::verified_token> v) {
                 if (ec) throw boost::system::system_error(ec);
                 if (v.has_value() == valid) ++right;
-                if (++done == burst) all_done.cancel();
+                if (++done == burst) all_done.expires_at(asio::steady_timer::time_point::min());
             });
         }
         co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -29,7 +29,9 @@ asio::awaitable<void> co_main(example_settings s) {
     });
 
     // A future, waited for on another thread while this io_context goes on running; the thread
-    // says when it is done by cancelling a timer this coroutine waits on.
+    // says when it is done by moving the expiry of a timer this coroutine waits on into the past.
+    // (Not by cancelling it: a cancel that comes before the wait starts is lost, and the wait
+    // would never end. An expiry in the past ends a pending wait and any later one at once.)
     asio::steady_timer thread_done(executor, asio::steady_timer::time_point::max());
     std::thread waiter([tokens, executor, &thread_done] {
         auto future = tokens.read("no-such-token", asio::use_future);
@@ -38,7 +40,7 @@ asio::awaitable<void> co_main(example_settings s) {
         } catch (const boost::system::system_error& e) {
             std::cout << "future: read failed with HTTP " << e.code().value() << "\n";
         }
-        asio::post(executor, [&thread_done] { thread_done.cancel(); });
+        asio::post(executor, [&thread_done] { thread_done.expires_at(asio::steady_timer::time_point::min()); });
     });
 
     // Error codes with details: a bad login, through as_tuple.

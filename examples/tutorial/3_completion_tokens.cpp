@@ -21,12 +21,14 @@ namespace asio = boost::asio;
 namespace hub = stencila::hub;
 
 // Lets this coroutine wait for something that finishes elsewhere (a callback, another thread):
-// `fire()` from anywhere, `co_await wait()` here.
+// `fire()` from anywhere, `co_await wait()` here, in either order: fire moves the timer's expiry
+// into the past, which ends a wait in progress and any wait started later. (Cancelling the timer
+// instead would be lost if it came before the wait started, and the wait would never end.)
 class done_signal {
 public:
     explicit done_signal(asio::any_io_executor executor) : timer_(executor, asio::steady_timer::time_point::max()) {}
     void fire() {
-        asio::post(timer_.get_executor(), [this] { timer_.cancel(); });
+        asio::post(timer_.get_executor(), [this] { timer_.expires_at(asio::steady_timer::time_point::min()); });
     }
     asio::awaitable<void> wait() { co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable)); }
 

@@ -86,8 +86,15 @@ BOOST_FIXTURE_TEST_CASE(all_json_of_100000_tokens_peaks_within_20_percent_of_100
     BOOST_TEST_MESSAGE("peak RSS of hub-tokens list --all --json: 10,000 tokens " << small.peak_rss_kib
                        << " KiB, 100,000 tokens " << large.peak_rss_kib << " KiB");
     BOOST_TEST_REQUIRE(small.peak_rss_kib > 0);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // A sanitizer's own memory (ASan's quarantine of freed blocks, TSan's shadow of every byte
+    // touched) grows with the work done, whatever the tool keeps: the listing is still checked
+    // whole above, the bound only in the plain builds.
+    BOOST_TEST_MESSAGE("peak RSS bound not checked under a sanitizer");
+#else
     BOOST_TEST(large.peak_rss_kib <= small.peak_rss_kib * 12 / 10,
                "10,000 tokens: " << small.peak_rss_kib << " KiB, 100,000: " << large.peak_rss_kib << " KiB");
+#endif
 }
 
 BOOST_FIXTURE_TEST_CASE(all_json_is_the_object_one_page_gives_with_count_last, cli_fixture) {

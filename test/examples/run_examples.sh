@@ -24,6 +24,18 @@ grep -q "^callback: created token" <<<"$out" || fail "no callback"
 grep -q "^future: read failed with HTTP 404" <<<"$out" || fail "no future"
 grep -q "^as_tuple: HTTP 403: Incorrect authentication credentials." <<<"$out" || fail "no as_tuple"
 
+# The other order: the future's thread finishes while the coroutine still awaits a slow login
+# (300 ms on every POST /tokens/). Its "done" must not be lost (it hung here when the thread
+# cancelled a timer nobody was waiting on yet). `timeout` turns a hang into a failure.
+echo "== callbacks_and_futures, the thread finishing first"
+start "$work/slow" "$emulator" --https --port 0 --ca-out "$work/slow-ca.pem" --user a-user:a-user \
+  --faults --fault kind=latency,method=POST,path=/api/tokens/,delay-ms=300,times=0
+out=$(STENCILA_HUB_PASSWORD=a-user timeout 60 "$bin/callbacks_and_futures" --url "$url" \
+  --ca-file "$work/slow-ca.pem" --user a-user) || fail "callbacks_and_futures did not finish with a slow login (exit $?)"
+echo "$out"
+grep -q "^future: read failed with HTTP 404" <<<"$out" || fail "no future"
+grep -q "^as_tuple: HTTP 403: Incorrect authentication credentials." <<<"$out" || fail "no as_tuple"
+
 echo "== bulk_paging"
 key=$(head -n 1 "$work/tokens.txt")
 tail -n 10 "$work/tokens.txt" > "$work/revoke.txt"
