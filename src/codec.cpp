@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <limits>
 
 namespace stencila::hub::detail {
 namespace http = boost::beast::http;
@@ -225,10 +226,13 @@ std::optional<std::chrono::milliseconds> throttle_wait(std::string_view body) {
     auto digits = body.substr(at + marker.size());
     std::int64_t seconds = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
-    if (ec != std::errc{} || seconds < 0) return std::nullopt;
+    if (ec == std::errc::result_out_of_range) seconds = std::numeric_limits<std::int64_t>::max();
+    else if (ec != std::errc{} || seconds < 0) return std::nullopt;
     if (!std::string_view(end, static_cast<std::size_t>(digits.data() + digits.size() - end)).starts_with(" second"))
         return std::nullopt;
-    return std::chrono::seconds{seconds};
+    // Saturated, not multiplied: 10^11 seconds in milliseconds would still fit, 10^17 would not.
+    constexpr auto most = std::chrono::duration_cast<std::chrono::seconds>(max_stated_wait).count();
+    return seconds >= most ? max_stated_wait : std::chrono::milliseconds{std::chrono::seconds{seconds}};
 }
 
 }  // namespace

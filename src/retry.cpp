@@ -88,14 +88,14 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, system_clo
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
     if (value.empty()) return std::nullopt;
     if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        if (value.size() > 9) return milliseconds::max();  // absurdly far: the cap will apply
-        return seconds{*number(value)};
+        if (value.size() > 9) return max_stated_wait;  // absurdly far: saturated
+        return saturate_wait(seconds{*number(value)});
     }
     auto when = parse_http_date(value);
     if (!when) return std::nullopt;
     // In milliseconds, not the clock's nanoseconds: dates far off stay representable.
     sys_time<milliseconds> at{*when}, from = floor<milliseconds>(now);
-    return at <= from ? milliseconds{0} : at - from;
+    return at <= from ? milliseconds{0} : saturate_wait(at - from);
 }
 
 void retry_budget::on_first_attempt() {
@@ -145,8 +145,12 @@ retry_decision decide_retry(const retry_policy& p, const attempt_outcome& o, std
     cap = std::min(cap, static_cast<double>(p.max_backoff.count()));
     auto delay = milliseconds{static_cast<std::int64_t>(std::clamp(draw, 0.0, 1.0) * cap)};
     const char* why = o.error ? "transport failure" : "retryable status";
-    if (!o.error && o.retry_after && p.honour_retry_after) {
-        delay = std::min(*o.retry_after, p.max_retry_after);
+    if (!o.error && o.retry_after) {
+        // The server's wait is a floor: retrying sooner only spends another throttled call.
+        if (!p.honour_retry_after) return {false, {}, "the server asked to wait (honour_retry_after is off)"};
+        auto wait = saturate_wait(*o.retry_after);
+        if (wait > p.max_retry_after) return {false, {}, "the server's wait is longer than max_retry_after"};
+        delay = wait;
         why = "Retry-After";
     }
     if (delay >= remaining) return {false, {}, "the deadline would pass before the retry"};

@@ -219,6 +219,40 @@ BOOST_AUTO_TEST_CASE(retry_after_past_the_deadline_fails_at_once_with_the_header
     }
 }
 
+// An absurd wait, in the throttle message or in Retry-After, saturates at about 100 years
+// (3,162,240,000 s): one request, no retry at once, and the CLI's "try again" is that, never a
+// negative number (it printed "try again in -9223372036854774 s").
+BOOST_AUTO_TEST_CASE(an_absurd_throttle_wait_saturates_one_request_and_a_truthful_try_again) {
+    struct variant {
+        const char* name;
+        std::string answer;
+    } cases[] = {
+        {"throttle message", hostile::with_length(
+             429, R"({"message":"Request was throttled. Expected available in 99999999999999999999 seconds."})",
+             {{"Content-Type", "application/json"}})},
+        {"Retry-After", hostile::with_length(429, R"({"message":"Request was throttled."})",
+                                             {{"Content-Type", "application/json"}, {"Retry-After", "99999999999"}})},
+    };
+    for (const auto& v : cases) {
+        BOOST_TEST_CONTEXT(v.name) {
+            hostile_case c{hostile::always(hostile::send(v.answer))};
+            auto cli = c.cli_read();
+            auto o = c.read();
+            EXPECT_STATUS(o, 429u);
+            BOOST_TEST(c.lib.request_count() == 1u);
+            auto e = api_error_of(o);
+            BOOST_REQUIRE(e);
+            BOOST_REQUIRE(e->retry_after());
+            BOOST_TEST((*e->retry_after() == std::chrono::hours{24 * 366 * 100}));
+            with_cli(cli, c.keys, [&](const test::child_result& r) {
+                BOOST_TEST(r.exit_code == 6, describe(r));
+                BOOST_TEST(c.cli_server.request_count() == 1u);
+                BOOST_TEST(r.err.find("(try again in 3162240000 s)") != std::string::npos, describe(r));
+            });
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(create_answered_429_with_retry_after_is_not_retried) {
     hostile_case c{hostile::always(hostile::send(hostile::with_length(
         429, R"({"message":"Request was throttled. Expected available in 1 second."})",

@@ -62,4 +62,31 @@ BOOST_AUTO_TEST_CASE(a_throttled_call_that_cannot_wait_that_long_fails_at_once_w
     BOOST_TEST((took < 3s));  // at once, not after 5 s or 60 s
 }
 
+// A stated wait is a floor: with max_retry_after 3 s and a 30 s wait (well within the deadline),
+// retrying after 3 s would be throttled again (it was: three 429s in 6 s). One request, then the
+// error at once.
+BOOST_AUTO_TEST_CASE(a_stated_wait_above_max_retry_after_is_not_shortened_the_call_fails_after_one_request) {
+    hub_fixture f{throttled(1, 30s)};
+    auto key = f.server.seed_tokens(username, 1).at(0);
+    auto o = f.options();
+    o.api_key = key;
+    o.timeouts.request = 60s;
+    o.retry.max_retry_after = 3s;
+    hub::client c{f.io.get_executor(), o};
+    (void)f.run(c.tokens().list());
+    auto before = f.server.stats().requests;
+    auto start = std::chrono::steady_clock::now();
+    try {
+        (void)f.run(c.tokens().list());
+        BOOST_FAIL("no error");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 429u);
+        BOOST_REQUIRE(e.retry_after());
+        BOOST_TEST((*e.retry_after() > 3s));  // the Hub's wait (about 30 s), as it said
+    }
+    BOOST_TEST(f.server.stats().requests - before == 1u);  // no retry into the throttle
+    BOOST_TEST(c.call_stats().retries_status == 0u);
+    BOOST_TEST((std::chrono::steady_clock::now() - start < 2500ms));  // not after max_retry_after
+}
+
 BOOST_AUTO_TEST_SUITE_END()

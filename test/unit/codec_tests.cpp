@@ -1,6 +1,7 @@
 // The codec on byte strings: the request head it writes, and the response it reads however the
 // bytes are framed and however they are cut into reads.
 #include "detail/codec.hpp"
+#include "detail/retry.hpp"
 
 #include <stencila/hub/error.hpp>
 
@@ -344,6 +345,27 @@ BOOST_AUTO_TEST_CASE(the_wait_comes_from_retry_after_or_for_a_429_from_the_hubs_
     r.status = 503;  // the message is the Hub's throttle's only
     r.body = R"({"message":"Expected available in 5 seconds."})";
     BOOST_TEST(!detail::retry_after_of(r, now));
+}
+
+// An absurd wait in the throttle message (or in Retry-After) saturates: it never overflows into a
+// short or negative wait (which was retried at once, three times).
+BOOST_AUTO_TEST_CASE(an_absurd_stated_wait_saturates_instead_of_overflowing) {
+    auto now = std::chrono::system_clock::now();
+    detail::http_response r;
+    r.status = 429;
+    for (const char* n : {"99999999999", "9223372036854775807", "99999999999999999999999"}) {
+        BOOST_TEST_CONTEXT(n) {
+            r.body = std::string(R"({"message":"Request was throttled. Expected available in )") + n + R"( seconds."})";
+            auto wait = detail::retry_after_of(r, now);
+            BOOST_REQUIRE(wait);
+            BOOST_TEST(wait->count() == detail::max_stated_wait.count());
+        }
+    }
+    r.body = R"({"message":"Request was throttled. Expected available in 3000000000 seconds."})";  // 95 years
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds{3'000'000'000'000})));
+    r.body = "";
+    r.headers.emplace_back("Retry-After", "99999999999");
+    BOOST_TEST(detail::retry_after_of(r, now)->count() == detail::max_stated_wait.count());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

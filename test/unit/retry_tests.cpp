@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace hub = stencila::hub;
 namespace detail = stencila::hub::detail;
@@ -145,18 +146,39 @@ BOOST_AUTO_TEST_CASE(retry_after_garbage_reads_as_nothing) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(retry_after_huge_number_reads_as_far_and_is_capped_by_the_policy) {
+BOOST_AUTO_TEST_CASE(retry_after_huge_number_reads_as_the_saturated_wait_and_is_not_retried) {
     auto d = detail::parse_retry_after("99999999999999999999", system_clock::now());
     BOOST_REQUIRE(d);
-    BOOST_TEST((*d >= 24h));  // absurdly far, never wrapped round to a short or negative delay
+    BOOST_TEST(d->count() == detail::max_stated_wait.count());  // saturated, never wrapped round
 
     auto p = policy();
     detail::retry_budget budget(p);
     auto o = status(503, get);
     o.retry_after = d;
     auto r = detail::decide_retry(p, o, 1, 0.5, plenty, budget);
-    BOOST_TEST(r.retry);
-    BOOST_TEST(r.delay.count() == p.max_retry_after.count());
+    BOOST_TEST(!r.retry);  // far longer than max_retry_after: at once, not "after the cap"
+    BOOST_TEST(budget.balance() == p.budget_reserve);  // nothing spent
+}
+
+BOOST_AUTO_TEST_CASE(stated_waits_saturate_at_about_a_hundred_years_and_stay_addable_to_any_clock) {
+    auto now = system_clock::now();
+    BOOST_TEST(detail::max_stated_wait >= 24h * 365 * 99);
+    BOOST_TEST(detail::max_stated_wait <= 24h * 366 * 100);
+    for (const char* v : {"99999999999", "999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "Sun Dec 31 23:59:59 9999"}) {
+        BOOST_TEST_CONTEXT("Retry-After: '" << v << "'") {
+            auto d = detail::parse_retry_after(v, now);
+            BOOST_REQUIRE(d);
+            BOOST_TEST(d->count() > 0);
+            BOOST_TEST(d->count() <= detail::max_stated_wait.count());
+            // No overflow when a deadline or a time to print is made of it.
+            auto at = std::chrono::steady_clock::now() + *d;
+            BOOST_TEST((at > std::chrono::steady_clock::now()));
+        }
+    }
+    BOOST_TEST(detail::saturate_wait(milliseconds::max()).count() == detail::max_stated_wait.count());
+    BOOST_TEST(detail::saturate_wait(milliseconds::min()).count() == 0);
+    BOOST_TEST(detail::saturate_wait(-5ms).count() == 0);
+    BOOST_TEST(detail::saturate_wait(5ms).count() == 5);
 }
 
 // decide_retry: which failures
@@ -296,25 +318,60 @@ BOOST_AUTO_TEST_CASE(retry_after_overrides_the_jitter) {
     BOOST_TEST(r.delay.count() == 0);
 }
 
-BOOST_AUTO_TEST_CASE(retry_after_is_capped_at_max_retry_after) {
+// The case: the Hub says 5 s, the policy waits at most 1 s itself: retrying after 1 s
+// would only be throttled again (three 429s in 2 s). The call fails at once instead.
+BOOST_AUTO_TEST_CASE(a_stated_wait_above_max_retry_after_fails_at_once_and_is_never_shortened) {
     auto p = policy();
-    p.max_retry_after = 2'000ms;
+    p.max_retry_after = 1'000ms;
     detail::retry_budget budget(p);
-    auto o = status(503, get);
-    o.retry_after = 120'000ms;
-    auto r = detail::decide_retry(p, o, 1, 0.5, plenty, budget);
-    BOOST_REQUIRE(r.retry);
-    BOOST_TEST(r.delay.count() == 2'000);
+    auto o = status(429, get);
+    o.retry_after = 5'000ms;
+    auto r = detail::decide_retry(p, o, 1, 0.5, 10'000ms, budget);
+    BOOST_TEST(!r.retry);
+    BOOST_TEST(std::string(r.why) == "the server's wait is longer than max_retry_after");
+    BOOST_TEST(budget.balance() == p.budget_reserve);
 }
 
-BOOST_AUTO_TEST_CASE(retry_after_is_ignored_when_not_honoured) {
+BOOST_AUTO_TEST_CASE(a_stated_wait_at_or_below_max_retry_after_is_waited_out_exactly) {
+    auto p = policy();
+    p.max_retry_after = 5'000ms;
+    for (auto wait : {0ms, 1ms, 999ms, 4'999ms, 5'000ms}) {
+        BOOST_TEST_CONTEXT("wait " << wait.count() << " ms") {
+            detail::retry_budget budget(p);
+            auto o = status(429, get);
+            o.retry_after = wait;
+            auto r = detail::decide_retry(p, o, 1, 0.9, 10'000ms, budget);
+            BOOST_REQUIRE(r.retry);
+            BOOST_TEST(r.delay.count() == wait.count());
+        }
+    }
+    detail::retry_budget budget(p);
+    auto o = status(429, get);
+    o.retry_after = 5'001ms;
+    BOOST_TEST(!detail::decide_retry(p, o, 1, 0.9, 10'000ms, budget).retry);
+}
+
+BOOST_AUTO_TEST_CASE(a_stated_wait_that_would_pass_the_deadline_fails_at_once) {
+    auto p = policy();
+    detail::retry_budget budget(p);
+    auto o = status(429, get);
+    o.retry_after = 5'000ms;
+    BOOST_TEST(!detail::decide_retry(p, o, 1, 0.5, 5'000ms, budget).retry);  // would end at the deadline
+    BOOST_TEST(!detail::decide_retry(p, o, 1, 0.5, 4'999ms, budget).retry);
+    BOOST_TEST(detail::decide_retry(p, o, 1, 0.5, 5'001ms, budget).retry);
+}
+
+BOOST_AUTO_TEST_CASE(a_stated_wait_is_not_retried_at_all_when_not_honoured) {
     auto p = policy();
     p.honour_retry_after = false;
     detail::retry_budget budget(p);
     auto o = status(503, get);
     o.retry_after = 7'000ms;
     auto r = detail::decide_retry(p, o, 2, 0.5, plenty, budget);
-    BOOST_REQUIRE(r.retry);
+    BOOST_TEST(!r.retry);  // never sooner than the server said, so not at all
+    o.retry_after.reset();
+    r = detail::decide_retry(p, o, 2, 0.5, plenty, budget);
+    BOOST_REQUIRE(r.retry);  // no stated wait: the jitter as usual
     BOOST_TEST(r.delay.count() == 100);
 }
 

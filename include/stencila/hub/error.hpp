@@ -135,8 +135,9 @@ public:
     /// @return true when the answer's body was longer than 4 KiB
     [[nodiscard]] bool body_truncated() const noexcept { return d_.body_truncated; }
     /// How long the Hub asked to wait before trying again (429, 503), if it said: a service can
-    /// back off for exactly that long. The client has already retried when it could within its
-    /// deadline and `retry_policy::max_retry_after`.
+    /// back off for exactly that long. The client never retries sooner than a stated wait: it has
+    /// already waited and retried when the wait was at most `retry_policy::max_retry_after` and
+    /// within the deadline, and otherwise failed at once. Waits read as at most about 100 years.
     /// @return the `Retry-After` (seconds or HTTP-date, from when the answer came), or for a 429
     ///         without one the wait the Hub's throttle message names; nothing when neither says
     [[nodiscard]] std::optional<std::chrono::milliseconds> retry_after() const noexcept { return d_.retry_after; }

@@ -7,7 +7,10 @@
 // response byte is retried once at once on a fresh connection, outside this policy.
 //
 // Delays grow exponentially with full jitter (a uniform draw between 0 and the capped
-// exponential), or follow the server's `Retry-After` (delta-seconds or HTTP-date), capped. No
+// exponential). A wait the server states (`Retry-After`, delta-seconds or HTTP-date, or the Hub's
+// throttle message "Expected available in N seconds.") is a floor, never shortened: the retry
+// comes after exactly that wait when it is at most `max_retry_after` and the deadline allows it;
+// otherwise the call fails at once, and `api_error::retry_after()` says how long to wait. No
 // retry is made when it could not finish before the operation's deadline. A retry budget shared
 // by all calls of a client keeps a failing server from being hammered: retries may add at most
 // `budget_ratio` to the rate of first attempts, plus `budget_reserve` at start.
@@ -26,8 +29,12 @@ struct retry_policy {
     std::chrono::milliseconds initial_backoff{100};   ///< cap of the first delay's draw (100 ms by default)
     std::chrono::milliseconds max_backoff{5'000};     ///< cap of any draw (5 s by default)
     double multiplier = 2.0;                          ///< growth of the cap per attempt (2 by default: 100 ms, 200 ms, 400 ms...)
-    bool honour_retry_after = true;                   ///< wait as the server's `Retry-After` (or the Hub's throttle message) says (true by default)...
-    std::chrono::milliseconds max_retry_after{30'000};  ///< ...but never longer than this (30 s by default)
+    /// Retry after the wait the server states (`Retry-After`, or the Hub's throttle message), never
+    /// sooner (true by default); false: an answer that states a wait is not retried at all.
+    bool honour_retry_after = true;
+    /// The longest stated wait the client waits out itself (30 s by default); a longer one fails
+    /// the call at once, with `api_error::retry_after()` set.
+    std::chrono::milliseconds max_retry_after{30'000};
     /// Retries per first attempt, in the long run, for all the client's calls together (0.2 by
     /// default: retries add at most 20 % to the rate of first attempts).
     double budget_ratio = 0.2;
