@@ -36,6 +36,14 @@ std::string describe_system_error(const boost::system::system_error& e) {
     return one_line(context.empty() ? message : std::string(context) + ": " + message);
 }
 
+// A timeout's text names the limit that ran out as the library's option; the whole request's
+// limit is the tool's --timeout ("...: timeouts.request (500 ms) passed" -> "--timeout (500 ms)").
+std::string in_tool_terms(std::string text) {
+    static constexpr std::string_view library = "timeouts.request (", tool = "--timeout (";
+    if (auto at = text.find(library); at != std::string::npos) text.replace(at, library.size(), tool);
+    return text;
+}
+
 bool is_argument_error(const boost::system::error_code& ec) {
     return ec == hub::error::invalid_base_url || ec == hub::error::invalid_argument || ec == hub::error::empty_token;
 }
@@ -56,7 +64,7 @@ failure describe(std::exception_ptr e) {
             text += " (try again in " + std::to_string((wait->count() + 999) / 1000) + " s)";
         return {status, text};
     } catch (const boost::system::system_error& x) {
-        return {is_argument_error(x.code()) ? exit_usage : exit_network, describe_system_error(x)};
+        return {is_argument_error(x.code()) ? exit_usage : exit_network, in_tool_terms(describe_system_error(x))};
     } catch (const std::exception& x) {
         return {exit_failure, one_line(x.what())};
     } catch (...) {
