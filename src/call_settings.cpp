@@ -28,8 +28,14 @@ std::shared_ptr<const call_settings> call_settings::with(const call_options& ove
         c->api_key = secret{key};
         c->authorization = authorization_value(o.api_key_prefix, key);
     }
-    if (overrides.timeout) c->request_timeout = *overrides.timeout;
-    if (overrides.attempt_timeout) c->attempt_timeout = *overrides.attempt_timeout;
+    if (overrides.timeout) {
+        c->request_timeout = *overrides.timeout;
+        c->request_timeout_name = "call_options::timeout";
+    }
+    if (overrides.attempt_timeout) {
+        c->attempt_timeout = *overrides.attempt_timeout;
+        c->attempt_timeout_name = "call_options::attempt_timeout";
+    }
     if (overrides.retry) c->retry = *overrides.retry;
     return c;
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ostream>
 
 namespace stencila::hub {
 namespace {
@@ -72,6 +73,39 @@ std::string describe(const api_error::details& d) {
 }
 
 }  // namespace
+
+std::ostream& operator<<(std::ostream& os, error e) {
+    const char* name = nullptr;
+    switch (e) {
+        case error::empty_token: name = "empty_token"; break;
+        case error::invalid_base_url: name = "invalid_base_url"; break;
+        case error::invalid_argument: name = "invalid_argument"; break;
+        case error::connect_timeout: name = "connect_timeout"; break;
+        case error::tls_handshake_timeout: name = "tls_handshake_timeout"; break;
+        case error::request_timeout: name = "request_timeout"; break;
+        case error::attempt_timeout: name = "attempt_timeout"; break;
+        case error::pool_timeout: name = "pool_timeout"; break;
+        case error::tls_untrusted_certificate: name = "tls_untrusted_certificate"; break;
+        case error::tls_hostname_mismatch: name = "tls_hostname_mismatch"; break;
+        case error::tls_certificate_expired: name = "tls_certificate_expired"; break;
+        case error::tls_verification_failed: name = "tls_verification_failed"; break;
+        case error::tls_handshake_failed: name = "tls_handshake_failed"; break;
+        case error::body_too_large: name = "body_too_large"; break;
+        case error::header_too_large: name = "header_too_large"; break;
+        case error::malformed_response: name = "malformed_response"; break;
+        case error::connection_closed: name = "connection_closed"; break;
+        case error::cross_origin_link: name = "cross_origin_link"; break;
+        case error::listing_changed: name = "listing_changed"; break;
+        case error::proxy_refused: name = "proxy_refused"; break;
+        case error::invalid_proxy_url: name = "invalid_proxy_url"; break;
+        case error::invalid_next_link: name = "invalid_next_link"; break;
+        case error::incomplete_listing: name = "incomplete_listing"; break;
+        case error::inconsistent_page: name = "inconsistent_page"; break;
+        case error::walk_timeout: name = "walk_timeout"; break;
+    }
+    if (!name) return os << "error(" << static_cast<int>(e) << ")";
+    return os << "error::" << name;
+}
 
 const boost::system::error_category& error_category() noexcept {
     static const category_impl instance;

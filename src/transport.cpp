@@ -217,7 +217,7 @@ private:
             if (conn) pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
             throw;
         }
-        if (act.error) fail(request, act.error, act.phase, proxy_note);
+        if (act.error) fail(request, act.error, act.phase, proxy_note, limit_of(act.error, call, deadline));
     }
 
     // Connections complete on their own strand when the client is thread-safe: the caller's frames
@@ -251,8 +251,27 @@ private:
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     }
 
-    // "<METHOD> <route>: <what it was doing> <host>[ through the proxy <proxy>]<note>"
-    [[noreturn]] void fail(const http_request& request, error_code ec, io_phase phase, const std::string& note = {}) const {
+    // For a timeout, the limit that ran out and its value: "timeouts.request (500 ms) passed". The
+    // code's message is the same for every call (error_category); the limit is this call's, so it
+    // goes in the failure's detail, as a walk names its `paging::deadline`. Connecting and the
+    // TLS handshake end at their own limit or at the call's deadline, whichever comes first.
+    std::string limit_of(error_code ec, const call_settings& call, clock::time_point deadline) const {
+        auto named = [](std::string_view name, std::chrono::milliseconds value) {
+            return std::string(name) + " (" + std::to_string(value.count()) + " ms) passed";
+        };
+        const bool call_deadline_passed = deadline != clock::time_point::max() && clock::now() >= deadline;
+        if (ec == error::request_timeout || ec == error::pool_timeout || (call_deadline_passed &&
+            (ec == error::connect_timeout || ec == error::tls_handshake_timeout)))
+            return named(call.request_timeout_name, call.request_timeout);
+        if (ec == error::attempt_timeout) return named(call.attempt_timeout_name, call.attempt_timeout);
+        if (ec == error::connect_timeout) return named("timeouts.connect", opts_.timeouts.connect);
+        if (ec == error::tls_handshake_timeout) return named("timeouts.tls_handshake", opts_.timeouts.tls_handshake);
+        return {};
+    }
+
+    // "<METHOD> <route>: <what it was doing> <host>[ through the proxy <proxy>]<note>: <message>[: <limit>]"
+    [[noreturn]] void fail(const http_request& request, error_code ec, io_phase phase, const std::string& note = {},
+                           std::string limit = {}) const {
         std::string what = std::string(method_name(request.method)) + " " + std::string(request.route) + ": ";
         const auto& host = base_.where.host_header;
         switch (phase) {
@@ -269,8 +288,8 @@ private:
         }
         if (settings_.proxy) what += " through the proxy " + settings_.proxy->where.host_header;
         what += note;
-        if (opts_.logger) log(opts_, log_level::warning, what + ": " + ec.message());
-        throw detail::failure(ec, what);
+        if (opts_.logger) log(opts_, log_level::warning, what + ": " + ec.message() + (limit.empty() ? "" : ": " + limit));
+        throw detail::failure(ec, what, std::move(limit));
     }
 
     asio::any_io_executor executor_;

@@ -18,6 +18,9 @@ struct call_settings {
     std::string authorization{};  ///< "<prefix> <key>": the `Authorization` value; empty without a key
     std::chrono::milliseconds request_timeout{0};  ///< the whole call; zero: no limit
     std::chrono::milliseconds attempt_timeout{0};  ///< one attempt; zero: bounded by the call's
+    /// Where each limit came from, as a timeout's message names it (the option a user would change).
+    const char* request_timeout_name = "timeouts.request";
+    const char* attempt_timeout_name = "timeouts.attempt";
     retry_policy retry{};
 
     /// The client's own.

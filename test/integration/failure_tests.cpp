@@ -1,11 +1,17 @@
 // Network and server failures end in clear, specific errors, and the client keeps working.
 #include "fixture.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <functional>
+#include <thread>
+#include <vector>
 
 using namespace test;
 using namespace std::chrono_literals;
@@ -20,6 +26,23 @@ boost::system::error_code code_of(hub_fixture& f, asio::awaitable<T> op) {
         return e.code();
     }
     return {};
+}
+
+// The failure's what(), or nothing when `op` succeeded.
+template <class T>
+std::string what_of(hub_fixture& f, asio::awaitable<T> op) {
+    try {
+        f.run(std::move(op));
+    } catch (const boost::system::system_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+// "127.0.0.1:PORT" of a base URL, as messages name the host.
+std::string host_of(const std::string& base_url) {
+    auto start = base_url.find("://") + 3;
+    return base_url.substr(start, base_url.find('/', start) - start);
 }
 
 // A port nothing listens on.
@@ -86,6 +109,106 @@ BOOST_AUTO_TEST_CASE(stalled_attempt_without_retries_is_an_attempt_timeout) {
     hub::client c{f.io.get_executor(), opts};
     f.server.inject({.what = emu::fault::kind::stall});
     BOOST_TEST((code_of(f, c.tokens().read(token)) == hub::error::attempt_timeout));
+}
+
+// Each timeout's text names the limit that ran out, and its value: the code's message is the
+// same for every call, so without it a 500 ms deadline and a 30 s one read alike.
+BOOST_AUTO_TEST_CASE(a_request_timeout_names_timeouts_request_and_its_value) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.timeouts.request = 300ms;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::stall});
+    BOOST_TEST(what_of(f, c.tokens().read(token)) ==
+               "GET /tokens/{token}/: waiting for " + host_of(f.server.base_url()) +
+                   ": timed out waiting for the response: timeouts.request (300 ms) passed");
+}
+
+BOOST_AUTO_TEST_CASE(a_per_call_timeout_is_named_as_call_options_timeout_in_what_and_diagnostics) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    hub::client c{f.io.get_executor(), f.options()};
+    f.server.inject({.what = emu::fault::kind::stall});
+    const std::string expected = "GET /tokens/{token}/: waiting for " + host_of(f.server.base_url()) +
+                                 ": timed out waiting for the response: call_options::timeout (250 ms) passed";
+    BOOST_TEST(what_of(f, c.tokens().with({.timeout = 250ms}).read(token)) == expected);
+
+    f.server.inject({.what = emu::fault::kind::stall});
+    hub::diagnostics diag;
+    auto [ec, t] = f.run(c.tokens().with({.timeout = 250ms}).read(token, diag, asio::as_tuple(asio::use_awaitable)));
+    BOOST_TEST(ec == hub::error::request_timeout);
+    BOOST_TEST(diag.message == expected);
+}
+
+BOOST_AUTO_TEST_CASE(an_attempt_timeout_names_timeouts_attempt_and_its_value) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = without_retries(f.options());
+    opts.timeouts.attempt = 200ms;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::stall});
+    BOOST_TEST(what_of(f, c.tokens().read(token)) ==
+               "GET /tokens/{token}/: waiting for " + host_of(f.server.base_url()) +
+                   ": the attempt timed out waiting for the response: timeouts.attempt (200 ms) passed");
+}
+
+BOOST_AUTO_TEST_CASE(a_pool_timeout_names_the_calls_deadline) {
+    hub_fixture f{with_faults()};
+    auto token = f.server.seed_tokens(username, 1).at(0);
+    auto opts = f.options();
+    opts.pool.max_connections = 1;
+    hub::client c{f.io.get_executor(), opts};
+    f.server.inject({.what = emu::fault::kind::latency, .method = "GET", .times = 1, .delay = 1000ms});
+    std::string queued_what;
+    asio::co_spawn(f.io, c.tokens().read(token), asio::detached);  // holds the one connection for 1 s
+    asio::co_spawn(f.io, c.tokens().with({.timeout = 200ms}).read(token), [&](std::exception_ptr e, hub::token) {
+        try {
+            if (e) std::rethrow_exception(e);
+        } catch (const boost::system::system_error& x) {
+            BOOST_TEST(x.code() == hub::error::pool_timeout);
+            queued_what = x.what();
+        }
+    });
+    f.io.run();
+    BOOST_TEST(queued_what == "GET /tokens/{token}/: waiting for a pooled connection to " + host_of(f.server.base_url()) +
+                                  ": timed out waiting for a pooled connection: call_options::timeout (200 ms) passed");
+}
+
+// A server that accepts and never speaks: the TLS handshake ends at its own limit, or at the
+// call's deadline when that comes first, and the text says which.
+BOOST_AUTO_TEST_CASE(a_tls_handshake_timeout_names_the_limit_that_came_first) {
+    hub_fixture f;
+    asio::io_context server_io;  // its own thread: f.run() runs f.io until it has no work left
+    asio::ip::tcp::acceptor silent(server_io, {asio::ip::make_address("127.0.0.1"), 0});
+    std::vector<asio::ip::tcp::socket> accepted;
+    std::function<void()> accept = [&] {
+        silent.async_accept([&](boost::system::error_code ec, asio::ip::tcp::socket s) {
+            if (ec) return;
+            accepted.push_back(std::move(s));
+            accept();
+        });
+    };
+    accept();
+    std::thread server_thread([&] { server_io.run(); });
+    const auto host = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+    auto opts = without_retries(f.options());
+    opts.base_url = "https://" + host + "/api";
+
+    opts.timeouts.tls_handshake = 200ms;
+    hub::client own_limit{f.io.get_executor(), opts};
+    BOOST_TEST(what_of(f, own_limit.tokens().read("foo")) ==
+               "GET /tokens/{token}/: TLS handshake with " + host +
+                   ": timed out in the TLS handshake: timeouts.tls_handshake (200 ms) passed");
+
+    opts.timeouts.tls_handshake = 10s;
+    opts.timeouts.request = 200ms;
+    hub::client call_deadline{f.io.get_executor(), opts};
+    BOOST_TEST(what_of(f, call_deadline.tokens().read("foo")) ==
+               "GET /tokens/{token}/: TLS handshake with " + host +
+                   ": timed out in the TLS handshake: timeouts.request (200 ms) passed");
+    server_io.stop();
+    server_thread.join();
 }
 
 BOOST_AUTO_TEST_CASE(cancelled_call_ends_with_operation_aborted_and_discards_its_connection) {

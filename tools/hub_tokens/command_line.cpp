@@ -247,10 +247,11 @@ std::string help_text(const std::string& command) {
            "  2  usage: a bad command line, --url or --ca-file\n"
            "  3  the Hub refused the credentials or the API token (401, 403)\n"
            "  4  not found (404): no such token, or it has expired\n"
-           "  5  no usable answer: network, TLS or timeout failure\n"
+           "  5  no usable answer: network, TLS or timeout failure, a malformed answer\n"
            "  6  any other error answer from the Hub\n"
            "\n"
-           "Errors are one line on standard error; token values and the API token are never printed there.\n"
+           "Errors are one line on standard error. Token values and the API token are never printed (but\n"
+           "the new token, by `login`); what the Hub sends is shown with control characters escaped.\n"
            "hub-tokens " << stencila::hub::version << "\n";
     return out.str();
 }

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "exit_status.hpp"
 #include "terminal.hpp"
 #include "token_format.hpp"
 
@@ -8,7 +9,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -39,7 +39,16 @@ hub::secret argument_or_stdin(const std::string& command, const std::string& val
     return trimmed(std::move(*line));
 }
 
-asio::awaitable<void> login(hub::client client, login_args args, hub::secret secret) {
+// What the Hub issues: knox's tokens are 64 lowercase hex characters (hub-tokens-api.md §2.1,
+// the 201 answer's `token`; §5, AUTH_TOKEN_CHARACTER_LENGTH: binascii.hexlify(os.urandom(32))).
+// Anything else is not printed: it could hold escape sequences or a line break, and a script
+// reads the line as the token.
+bool has_token_shape(std::string_view value) {
+    return value.size() == 64 &&
+           std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+asio::awaitable<void> login(hub::client client, login_args args, hub::secret secret, known_secrets& secrets) {
     auto tokens = client.tokens();
     hub::created_token created;
     if (args.openid) {
@@ -49,15 +58,20 @@ asio::awaitable<void> login(hub::client client, login_args args, hub::secret sec
         hub::password_credentials credentials{args.username, std::move(secret)};
         created = co_await tokens.create(std::move(credentials));
     }
+    if (!has_token_shape(created.token.reveal()))
+        throw unusable_answer("POST /tokens/: malformed response: the new token is not 64 lowercase hex characters; "
+                              "it is not printed");
+    secrets.add(created.token.reveal());  // kept out of anything printed after it
     // The one place a token value is printed: the user asked for it.
     std::cout << created.token.reveal() << '\n';
 }
 
-asio::awaitable<void> list_page(hub::client client, list_args args) {
+asio::awaitable<void> list_page(hub::client client, list_args args, const known_secrets& secrets) {
     auto page = co_await client.tokens().list(args.limit, args.offset);
+    secrets.redact(page.results);
     auto offset = args.offset.value_or(0);
     if (args.json) {
-        std::cout << boost::json::serialize(to_json(page.count, offset, page.results)) << '\n';
+        std::cout << json_text(to_json(page.count, offset, page.results)) << '\n';
         co_return;
     }
     std::cout << format_table(page.results);
@@ -70,7 +84,7 @@ asio::awaitable<void> list_page(hub::client client, list_args args) {
 // Every token, printed as the pages come: memory stays that of the pages in flight whatever the
 // count. The table's columns are sized by the first page (all of a listing's tokens belong to one
 // user, so the widths hold); the JSON's `count`, the walk's final total, comes last.
-asio::awaitable<void> list_all(hub::client client, list_args args) {
+asio::awaitable<void> list_all(hub::client client, list_args args, const known_secrets& secrets) {
     hub::paging paging;
     paging.page_size = args.page_size;
     paging.offset = args.offset.value_or(0);
@@ -85,6 +99,7 @@ asio::awaitable<void> list_all(hub::client client, list_args args) {
     std::int64_t listed = 0;
     progress_line progress;
     while (auto page = co_await pages.next()) {
+        secrets.redact(page->results);
         if (args.json) {
             for (const auto& t : page->results) json.add(t);
         } else {
@@ -104,9 +119,9 @@ asio::awaitable<void> list_all(hub::client client, list_args args) {
                      "deleted): a token may be missing, run it again for a consistent list\n";
 }
 
-asio::awaitable<void> read(hub::client client, read_args args, hub::secret token) {
-    auto t = co_await client.tokens().read(std::move(token));
-    if (args.json) std::cout << boost::json::serialize(to_json(t)) << '\n';
+asio::awaitable<void> read(hub::client client, read_args args, hub::secret token, const known_secrets& secrets) {
+    auto t = secrets.redact(co_await client.tokens().read(std::move(token)));
+    if (args.json) std::cout << json_text(to_json(t)) << '\n';
     else std::cout << format_details(t);
 }
 
@@ -118,7 +133,7 @@ asio::awaitable<void> remove(hub::client client, hub::secret token) {
 
 }  // namespace
 
-void run_command(const invocation& inv, hub::options options) {
+void run_command(const invocation& inv, hub::options options, known_secrets& secrets) {
     const auto& command = inv.command;
 
     // Input first, before any I/O: a prompt must not race with anything.
@@ -127,7 +142,7 @@ void run_command(const invocation& inv, hub::options options) {
         if (a->openid) {
             secret = argument_or_stdin(command, *a->openid, "OpenID token: ");
         } else {
-            auto line = read_secret_line("Password for " + a->username + ": ");
+            auto line = read_secret_line("Password for " + printable(a->username) + ": ");
             if (!line || line->empty()) throw usage_error(command, "no password given");
             secret = std::move(*line);
         }
@@ -138,13 +153,14 @@ void run_command(const invocation& inv, hub::options options) {
     } else if (std::holds_alternative<list_args>(inv.args) && options.api_key.empty()) {
         throw usage_error(command, "set STENCILA_HUB_TOKEN to an API token (for example from `hub-tokens login`)");
     }
+    secrets.add(secret.reveal());
 
     asio::io_context io;
     hub::client client{io.get_executor(), std::move(options)};
     asio::awaitable<void> work;
-    if (const auto* a = std::get_if<login_args>(&inv.args)) work = login(client, *a, std::move(secret));
-    else if (const auto* l = std::get_if<list_args>(&inv.args)) work = l->all ? list_all(client, *l) : list_page(client, *l);
-    else if (const auto* r = std::get_if<read_args>(&inv.args)) work = read(client, *r, std::move(secret));
+    if (const auto* a = std::get_if<login_args>(&inv.args)) work = login(client, *a, std::move(secret), secrets);
+    else if (const auto* l = std::get_if<list_args>(&inv.args)) work = l->all ? list_all(client, *l, secrets) : list_page(client, *l, secrets);
+    else if (const auto* r = std::get_if<read_args>(&inv.args)) work = read(client, *r, std::move(secret), secrets);
     else work = remove(client, std::move(secret));
 
     std::exception_ptr failed;

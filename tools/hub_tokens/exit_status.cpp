@@ -15,8 +15,10 @@ namespace hub = stencila::hub;
 
 namespace {
 
-// One line, whatever the server put in it: line breaks become spaces, other controls are escaped.
-std::string one_line(std::string s) {
+// One line, whatever the server put in it: no known secret, line breaks become spaces, other
+// controls are escaped.
+std::string one_line(std::string s, const known_secrets& secrets) {
+    s = secrets.redact(std::move(s));
     for (auto& c : s)
         if (c == '\n' || c == '\r') c = ' ';
     while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -26,14 +28,22 @@ std::string one_line(std::string s) {
 // The library's texts read "<context>: <message>[: <detail>]" already. A plain Boost
 // system_error's what() is "<context>: <message> [<category>:<value> at <source location>]": keep
 // the context and the message, drop the bracket meant for developers.
-std::string describe_system_error(const boost::system::system_error& e) {
+std::string describe_system_error(const boost::system::system_error& e, const known_secrets& secrets) {
     std::string_view what = e.what();
     const std::string code_what = e.code().what();
-    if (!what.ends_with(code_what)) return one_line(std::string(what));
+    if (!what.ends_with(code_what)) return one_line(std::string(what), secrets);
     auto context = what.substr(0, what.size() - code_what.size());
     if (context.ends_with(": ")) context.remove_suffix(2);
     auto message = e.code().message();
-    return one_line(context.empty() ? message : std::string(context) + ": " + message);
+    return one_line(context.empty() ? message : std::string(context) + ": " + message, secrets);
+}
+
+// A timeout's text names the limit that ran out as the library's option; the whole request's
+// limit is the tool's --timeout ("...: timeouts.request (500 ms) passed" -> "--timeout (500 ms)").
+std::string in_tool_terms(std::string text) {
+    static constexpr std::string_view library = "timeouts.request (", tool = "--timeout (";
+    if (auto at = text.find(library); at != std::string::npos) text.replace(at, library.size(), tool);
+    return text;
 }
 
 bool is_argument_error(const boost::system::error_code& ec) {
@@ -42,23 +52,25 @@ bool is_argument_error(const boost::system::error_code& ec) {
 
 }  // namespace
 
-failure describe(std::exception_ptr e) {
+failure describe(std::exception_ptr e, const known_secrets& secrets) {
     try {
         std::rethrow_exception(e);
     } catch (const usage_error& x) {
-        return {exit_usage, one_line(x.what())};
+        return {exit_usage, one_line(x.what(), secrets)};
+    } catch (const unusable_answer& x) {
+        return {exit_network, one_line(x.what(), secrets)};
     } catch (const hub::api_error& x) {
         int status = x.status() == 401 || x.status() == 403 ? exit_auth
                      : x.status() == 404                    ? exit_not_found
                                                             : exit_server;
-        auto text = one_line(x.what());
+        auto text = one_line(x.what(), secrets);
         if (auto wait = x.retry_after(); wait && x.status() == 429)  // the Hub's throttle: say when
             text += " (try again in " + std::to_string(wait->count() / 1000 + (wait->count() % 1000 != 0)) + " s)";
         return {status, text};
     } catch (const boost::system::system_error& x) {
-        return {is_argument_error(x.code()) ? exit_usage : exit_network, describe_system_error(x)};
+        return {is_argument_error(x.code()) ? exit_usage : exit_network, in_tool_terms(describe_system_error(x, secrets))};
     } catch (const std::exception& x) {
-        return {exit_failure, one_line(x.what())};
+        return {exit_failure, one_line(x.what(), secrets)};
     } catch (...) {
         return {exit_failure, "unknown error"};
     }

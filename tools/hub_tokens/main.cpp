@@ -57,6 +57,7 @@ std::string prefix(const std::string& command) { return command.empty() ? "hub-t
 
 int main(int argc, char** argv) {
     std::string command;
+    known_secrets secrets;  // kept out of everything printed, errors included
     try {
         auto inv = parse_command_line(std::vector<std::string>(argv + 1, argv + argc), environment("STENCILA_HUB_URL"));
         command = inv.command;
@@ -70,7 +71,9 @@ int main(int argc, char** argv) {
         }
         if (inv.global.insecure)
             std::cerr << "hub-tokens: warning: --insecure: the Hub's TLS certificate is not verified\n";
-        run_command(inv, client_options(inv.global));
+        auto options = client_options(inv.global);
+        secrets.add(options.api_key.reveal());  // whether or not the command sends it
+        run_command(inv, std::move(options), secrets);
         std::cout.flush();
         if (!std::cout) {
             std::cerr << prefix(command) << "cannot write to standard output\n";
@@ -78,7 +81,7 @@ int main(int argc, char** argv) {
         }
         return exit_ok;
     } catch (...) {
-        auto f = describe(std::current_exception());
+        auto f = describe(std::current_exception(), secrets);
         bool show_usage = false;
         try {
             throw;

@@ -43,6 +43,11 @@ private:
 /// {"id","user","created","expiry"}, the date-times in the Hub's format, `expiry` null if none.
 [[nodiscard]] boost::json::value to_json(const stencila::hub::token& t);
 
+/// `v` as one line of JSON that a terminal shows as it is: Boost.JSON escapes the C0 controls
+/// (ESC, line breaks...) already; DEL and the C1 controls (U+0080-U+009F, which some terminals
+/// act on) are escaped here too, as `\u007f`, `\u0085`... The same JSON value either way.
+[[nodiscard]] std::string json_text(const boost::json::value& v);
+
 /// {"count","offset","results":[...]} for `list --json`.
 [[nodiscard]] boost::json::value to_json(std::int64_t count, std::int64_t offset,
                                          const std::vector<stencila::hub::token>& tokens);

@@ -11,6 +11,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,15 @@ enum class error {
     inconsistent_page,          ///< a page holds more items than its offset and `count` leave room for
     walk_timeout,               ///< a walk's own deadline (`paging::deadline`) passed
 };
+
+/// Prints the code as it is written in code, `error::request_timeout`, so that a test's
+/// `BOOST_TEST(e.code() == error::request_timeout)` compiles and, when it fails, shows both sides
+/// (the error code as `stencila.hub:7`, this as its name). The message is
+/// `make_error_code(e).message()`. A value outside the enum prints as `error(99)`.
+/// @param os where to
+/// @param e  the code
+/// @return `os`
+std::ostream& operator<<(std::ostream& os, error e);
 
 /// The category of `error` codes.
 /// @return the one instance, named "stencila.hub"; its `message()` describes each code

@@ -58,7 +58,8 @@ struct pool_options {
     bool thread_safe = true;
 };
 
-/// Time limits. Each expiry is a distinct timeout error naming the phase.
+/// Time limits. Each expiry is a distinct timeout error whose `what()` names the phase, the limit
+/// and its value ("...: timed out connecting: timeouts.connect (10000 ms) passed").
 struct timeout_options {
     /// Name resolution and TCP connect (and a proxy's tunnel), per attempt: 10 s by default.
     /// Its expiry is `error::connect_timeout`.
