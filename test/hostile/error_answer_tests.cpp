@@ -319,3 +319,45 @@ BOOST_AUTO_TEST_CASE(server_text_with_terminal_control_characters_reaches_the_te
         }
     }
 }
+
+BOOST_AUTO_TEST_CASE(plain_drf_error_bodies_keep_their_text) {
+    // A DRF server without the Hub's handler in front (a proxy's own API, a misconfigured
+    // deployment) answers {"detail": ...}, {"non_field_errors": [...]} or errors keyed by field.
+    {
+        hostile_case c{hostile::always(hostile::send(hostile::with_length(404, R"({"detail":"Not found."})")))};
+        auto cli = c.cli_read();
+        auto o = c.read();
+        EXPECT_STATUS(o, 404u);
+        BOOST_TEST(o.what == "Hub answered 404 Not Found: Not found.");
+        with_cli(cli, c.keys, [](const test::child_result& r) {
+            BOOST_TEST(r.exit_code == 4, describe(r));
+            BOOST_TEST(r.err == "hub-tokens: read: Hub answered 404 Not Found: Not found.\n");
+        });
+    }
+    struct body {
+        const char* json;
+        const char* what;
+        std::size_t errors;
+    } bodies[] = {
+        {R"({"non_field_errors":["Unable to log in with provided credentials."]})",
+         "Hub answered 400 Bad Request: Unable to log in with provided credentials.", 1},
+        {R"({"username":["This field is required."],"password":["This field may not be blank."]})",
+         "Hub answered 400 Bad Request: username: This field is required. password: This field may not be blank.", 2},
+    };
+    for (const auto& b : bodies) {
+        BOOST_TEST_CONTEXT(b.json) {
+            hostile_case c{hostile::always(hostile::send(hostile::with_length(400, b.json)))};
+            auto cli = c.cli_login();
+            std::optional<hub::created_token> created;
+            auto o = c.through_client(create_call(c.keys.password, &created));
+            EXPECT_STATUS(o, 400u);
+            BOOST_TEST(o.what == b.what);
+            auto e = api_error_of(o);
+            BOOST_TEST((e && e->errors().size() == b.errors));
+            with_cli(cli, c.keys, [&](const test::child_result& r) {
+                BOOST_TEST(r.exit_code == 6, describe(r));
+                BOOST_TEST(r.err == std::string("hub-tokens: login: ") + b.what + "\n");
+            });
+        }
+    }
+}
