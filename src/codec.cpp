@@ -295,6 +295,9 @@ std::optional<std::chrono::milliseconds> throttle_wait(std::string_view body) {
     if (ec != std::errc{} || seconds < 0) return std::nullopt;
     if (!std::string_view(end, static_cast<std::size_t>(digits.data() + digits.size() - end)).starts_with(" second"))
         return std::nullopt;
+    // In milliseconds, a count of seconds past 2^63 / 1000 overflows (found by fuzz_error_envelope):
+    // absurdly far, as `parse_retry_after` takes it, so the cap applies.
+    if (seconds > 999'999'999) return std::chrono::milliseconds::max();
     return std::chrono::seconds{seconds};
 }
 

@@ -482,3 +482,20 @@ BOOST_AUTO_TEST_CASE(plain_drf_error_bodies_keep_their_text) {
         }
     }
 }
+
+BOOST_AUTO_TEST_CASE(a_throttle_that_names_an_absurd_wait_fails_at_once_without_overflow) {
+    // Found by fuzz_error_envelope: 2^63 - 1 seconds overflowed on the way to milliseconds (and
+    // the CLI's rounding up overflowed again). It reads as the longest wait there is.
+    const std::string body = R"({"message":"Request was throttled. Expected available in 9223372036854775807 seconds."})";
+    hostile_case c{hostile::always(hostile::send(hostile::with_length(429, body)))};
+    auto cli = c.cli_read();
+    auto o = c.read();
+    EXPECT_STATUS(o, 429u);
+    auto e = api_error_of(o);
+    BOOST_TEST((e && e->retry_after() == std::optional(std::chrono::milliseconds::max())));
+    BOOST_TEST(c.lib.request_count() == 1u, "a wait past the deadline is not waited for");
+    with_cli(cli, c.keys, [](const test::child_result& r) {
+        BOOST_TEST(r.exit_code == 6, describe(r));
+        EXPECT_HAS(r.err, "(try again in 9223372036854776 s)\n");
+    });
+}

@@ -420,6 +420,11 @@ BOOST_AUTO_TEST_CASE(the_wait_comes_from_retry_after_or_for_a_429_from_the_hubs_
     r.headers.clear();
     r.body = R"({"message":"Request was throttled."})";
     BOOST_TEST(!detail::retry_after_of(r, now));
+    // Found by fuzz_error_envelope: a count of seconds whose milliseconds overflow.
+    r.body = R"({"message":"Request was throttled. Expected available in 9223372036854775807 seconds."})";
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds::max())));
+    r.body = R"({"message":"Request was throttled. Expected available in 999999999 seconds."})";
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds{999'999'999'000})));
     r.status = 503;  // the message is the Hub's throttle's only
     r.body = R"({"message":"Expected available in 5 seconds."})";
     BOOST_TEST(!detail::retry_after_of(r, now));

@@ -53,7 +53,7 @@ failure describe(std::exception_ptr e) {
                                                             : exit_server;
         auto text = one_line(x.what());
         if (auto wait = x.retry_after(); wait && x.status() == 429)  // the Hub's throttle: say when
-            text += " (try again in " + std::to_string((wait->count() + 999) / 1000) + " s)";
+            text += " (try again in " + std::to_string(wait->count() / 1000 + (wait->count() % 1000 != 0)) + " s)";  // up, without overflow
         return {status, text};
     } catch (const boost::system::system_error& x) {
         return {is_argument_error(x.code()) ? exit_usage : exit_network, describe_system_error(x)};
