@@ -11,6 +11,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -82,6 +83,14 @@ void write_request_head(std::string& out, const http_request& request, std::stri
 // RFC 9110 §15: a status is three digits, and only 1xx to 5xx mean anything (Beast takes 000-999).
 constexpr bool valid_status(unsigned status) noexcept { return status >= 100 && status <= 599; }
 
+// "HTTP/1.2" to "HTTP/1.9" at the start of a status line: a minor version above the 1.1 we speak.
+// RFC 9110 §2.5: such a message is processed as the highest minor version the recipient knows;
+// Beast refuses any version but 1.0 and 1.1, so it is shown "HTTP/1.1" instead. Other major
+// versions (HTTP/0.9, HTTP/2) stay malformed.
+bool higher_minor_version(std::string_view start) noexcept {
+    return start.size() >= 8 && start.starts_with("HTTP/1.") && start[7] >= '2' && start[7] <= '9';
+}
+
 struct response_reader::parser {
     http::response_parser<http::string_body> p;
 };
@@ -107,7 +116,7 @@ void response_reader::restart() {
     head_scanned_ = 0;
     parser_ = std::make_unique<parser>();
     auto& p = parser_->p;
-    p.eager(true);  // the body too, as far as the bytes go, in one `put`
+    p.eager(true);  // the body too, as far as the bytes go, in one `put` (but see `feed`)
     p.body_limit(limits_.max_body);
     p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits_.max_header, UINT32_MAX)));
 }
@@ -117,6 +126,15 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
     std::size_t used = 0;
     while (!done_ && bytes.size() > 0) {
         got_some_ = true;
+        if (to_close_) {  // faulty framing: every byte up to the close is the body
+            if (bytes.size() > limits_.max_body - to_close_body_.size()) {
+                ec = error::body_too_large;
+                return used;
+            }
+            to_close_body_.append(static_cast<const char*>(bytes.data()), bytes.size());
+            used += bytes.size();
+            break;
+        }
         // The parser sees at most `max_header` bytes at a time, so a chunk line or the trailers
         // must end within that many; and a head within `max_header` bytes from its first,
         // counting what the parser already took of it (Beast may take a start line alone).
@@ -134,7 +152,20 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
         // (found by fuzz_response). What is left of a chunked body is never shorter ("0\r\n\r\n"
         // at least): wait for more.
         if (!in_head && parser_->p.chunked() && bytes.size() < 5) break;
-        auto n = parser_->p.put(boost::asio::buffer(bytes.data(), window), ec);
+        std::size_t n = 0;
+        // Nothing of this head taken yet: `bytes` begins with its status line (Beast takes none of
+        // it before its first 8 bytes, the version, have come).
+        const std::string_view start{static_cast<const char*>(bytes.data()), in_head && head_taken_ == 0 ? window : 0};
+        // An HTTP/1.0 head is read alone, so `on_head` judges its framing before the parser
+        // reads any of its body.
+        if (start.size() >= 8) parser_->p.eager(!start.starts_with("HTTP/1.0"));
+        if (higher_minor_version(start)) {
+            const std::array<boost::asio::const_buffer, 2> as_1_1{
+                boost::asio::buffer("HTTP/1.1", 8), boost::asio::buffer(bytes.data(), window) + 8};
+            n = parser_->p.put(as_1_1, ec);
+        } else {
+            n = parser_->p.put(boost::asio::buffer(bytes.data(), window), ec);
+        }
         if (in_head) {
             head_taken_ += n;
             head_scanned_ -= std::min(head_scanned_, n);  // counted from the first byte not taken
@@ -152,6 +183,10 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
         if (ec) {
             ec = map_parse_error(ec);
             return used;
+        }
+        if (in_head && parser_->p.is_header_done()) {
+            on_head();
+            if (to_close_) continue;
         }
         if (!parser_->p.is_done()) continue;
         auto status = parser_->p.get().result_int();
@@ -171,9 +206,40 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
     return used;
 }
 
+// RFC 9112 §6.1: "A server or client that receives an HTTP/1.0 message containing a
+// Transfer-Encoding header field MUST treat the message as if the framing is faulty, even if a
+// Content-Length is present, and close the connection after processing the message" (a server
+// must not send one: §6.1; an HTTP/1.0 hop in between may have passed the chunked bytes on, or
+// dropped them, without the field knowing). So the rule here:
+// - Neither Transfer-Encoding nor Content-Length is believed: the body is every byte up to the
+//   close of the connection (§6.3 rule 8, the one boundary that does not depend on the fields),
+//   within `max_body`; bytes that were chunked stay as they came.
+// - The connection is never used again, even when the answer says `Connection: keep-alive`:
+//   §9.3 keeps a connection only when every message on it has a self-defined length, and the
+//   bytes after this one may be a piece of it the sender retained (§6.1).
+// - An answer without a body by its status (1xx, 204, 304: §6.3 rule 1) ends at its head as
+//   always; its connection is not kept either.
+// - With a Content-Length as well, Beast refuses the head (Transfer-Encoding and Content-Length
+//   together): malformed, and the connection closed all the same.
+// Any other HTTP/1.0 answer keeps its connection only with `Connection: keep-alive` (§9.3,
+// RFC 9112 Appendix C.2.2): Beast's `keep_alive()`.
+void response_reader::on_head() {
+    auto& p = parser_->p;
+    p.eager(true);
+    const auto& msg = p.get();
+    if (msg.version() != 10 || msg.find(http::field::transfer_encoding) == msg.end()) return;
+    never_reuse_ = true;
+    if (!p.is_done()) to_close_ = true;  // an answer with a body: the close ends it
+}
+
 void response_reader::feed_eof(error_code& ec) {
     ec = {};
     if (done_) return;
+    if (to_close_) {
+        if (valid_status(parser_->p.get().result_int())) done_ = true;
+        else ec = error::malformed_response;
+        return;
+    }
     if (!parser_->p.got_some()) {  // nothing of the final answer (maybe an interim one before)
         ec = error::connection_closed;
         return;
@@ -192,7 +258,7 @@ void response_reader::feed_eof(error_code& ec) {
 }
 
 bool response_reader::keep_alive() const noexcept {
-    return done_ && parser_->p.get().keep_alive() && !parser_->p.need_eof();
+    return done_ && !never_reuse_ && !to_close_ && parser_->p.get().keep_alive() && !parser_->p.need_eof();
 }
 
 http_response response_reader::take(error_code& ec) {
@@ -205,11 +271,12 @@ http_response response_reader::take(error_code& ec) {
         if (auto ct = msg.find(http::field::content_type); ct != msg.end()) response.content_type = std::string(ct->value());
         for (const auto& f : msg) response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
+    auto& body = to_close_ ? to_close_body_ : msg.body();
     auto encoding = msg.find(http::field::content_encoding);
     if (encoding == msg.end() || boost::beast::iequals(encoding->value(), "identity")) {
-        response.body = std::move(msg.body());
+        response.body = std::move(body);
     } else if (boost::beast::iequals(encoding->value(), "gzip")) {
-        ec = gunzip(msg.body(), response.body, limits_.max_body);
+        ec = gunzip(body, response.body, limits_.max_body);
     } else {
         ec = error::malformed_response;  // an encoding we never offered to read
     }

@@ -66,6 +66,8 @@ std::string describe(const api_error::details& d) {
     if (!d.reason.empty()) s += " " + d.reason;
     s += ": " + d.message;
     for (const auto& e : d.errors) {
+        // A plain DRF body's message already says each field's text (read_drf_fields): once is enough.
+        if (!e.message.empty() && d.message.find(e.message) != std::string::npos) continue;
         s += e.field ? " [" + *e.field + ": " : " [";
         s += e.message + "]";
     }
@@ -148,17 +150,53 @@ std::string html_title(std::string_view body) {
     return std::string(trim(body.substr(open + 7, close - open - 7)));
 }
 
-// Reads {"message": "...", "errors": [{"field": ..., "message": ...}]}; `detail` is accepted too,
-// as plain DRF servers send it. Returns false when the body is not such an object.
+// The text of a DRF error value: a string, or a list of strings joined by spaces (DRF's
+// messages end with a full stop). Empty for anything else (a nested serializer's object, say).
+std::string drf_text(const boost::json::value& v) {
+    if (v.is_string()) return std::string(v.get_string());
+    std::string out;
+    if (!v.is_array()) return out;
+    for (const auto& item : v.get_array()) {
+        if (!item.is_string() || item.get_string().empty()) continue;
+        if (!out.empty()) out += ' ';
+        out += item.get_string();
+    }
+    return out;
+}
+
+// What a plain DRF server (one without the Hub's handler in front) sends for a validation error:
+// {"non_field_errors": ["..."], "<field>": ["...", ...]}. Each key becomes a field error, as the
+// Hub's handler would make it; the message says them all: the non-field texts, then
+// "<field>: <text>" for each field. False when no key holds text.
+bool read_drf_fields(const boost::json::object& o, api_error::details& d) {
+    std::string general, fields;
+    for (const auto& [key, value] : o) {
+        auto text = drf_text(value);
+        if (text.empty()) continue;
+        std::string field(key);
+        auto& into = field == "non_field_errors" ? general : fields;
+        if (!into.empty()) into += ' ';
+        into += field == "non_field_errors" ? text : field + ": " + text;
+        d.errors.push_back({std::move(field), std::move(text)});
+    }
+    if (d.errors.empty()) return false;
+    d.message = general.empty() ? fields : fields.empty() ? general : general + " " + fields;
+    return true;
+}
+
+// Reads the Hub's {"message": "...", "errors": [{"field": ..., "message": ...}]}
+// (hub-tokens-api.md §4.1), and what plain DRF sends without the Hub's handler: {"detail": "..."}
+// (a string or a list), and validation errors keyed by field (`read_drf_fields`). Returns false
+// when the body is not a JSON object.
 bool read_envelope(std::string_view body, api_error::details& d) {
     boost::system::error_code ec;
     auto v = boost::json::parse(body, ec);
     if (ec || !v.is_object()) return false;
     const auto& o = v.get_object();
-    const boost::json::value* m = o.if_contains("message");
-    if (!m || !m->is_string()) m = o.if_contains("detail");
-    if (m && m->is_string()) d.message = std::string(m->get_string());
-    if (const auto* errs = o.if_contains("errors"); errs && errs->is_array()) {
+    if (const auto* m = o.if_contains("message"); m && m->is_string()) d.message = std::string(m->get_string());
+    else if (const auto* dm = o.if_contains("detail")) d.message = drf_text(*dm);
+    const auto* errs = o.if_contains("errors");
+    if (errs && errs->is_array()) {
         for (const auto& e : errs->get_array()) {
             if (!e.is_object()) continue;
             field_error fe;
@@ -169,6 +207,8 @@ bool read_envelope(std::string_view body, api_error::details& d) {
             d.errors.push_back(std::move(fe));
         }
     }
+    const bool envelope = !d.message.empty() || o.contains("message") || o.contains("detail") || errs;
+    if (!envelope && read_drf_fields(o, d)) return true;
     if (d.message.empty()) d.message = d.errors.empty() ? "JSON body without a message" : "Invalid input.";
     return true;
 }

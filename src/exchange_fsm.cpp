@@ -28,11 +28,12 @@ call_stats call_counters::snapshot() const {
     s.answers_other = v(answers_other);
     s.transport_failures = v(transport_failures);
     s.cancelled = v(cancelled);
+    s.removed_earlier = v(removed_earlier);
     return s;
 }
 
-exchange_fsm::exchange_fsm(const exchange_settings& settings, bool idempotent) noexcept
-    : settings_(settings), idempotent_(idempotent) {}
+exchange_fsm::exchange_fsm(const exchange_settings& settings, bool idempotent, bool removal) noexcept
+    : settings_(settings), idempotent_(idempotent), removal_(removal) {}
 
 void exchange_fsm::count(std::atomic<std::uint64_t> call_counters::*counter) noexcept {
     if (settings_.counters) (settings_.counters->*counter).fetch_add(1, std::memory_order_relaxed);
@@ -95,6 +96,17 @@ exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exc
             default: count(&call_counters::answers_other); break;
         }
         release.keep = r.keep_alive;
+        // A removal answered 404 after an earlier attempt whose answer was lost (a gateway's 502,
+        // 503 or 504, a broken connection or a timeout after the request went out): that attempt
+        // most likely removed it, and the Hub no longer has it, which is what was asked. A
+        // success, said so (the counter, the note); a 404 to a first attempt stays an error.
+        if (removal_ && s == 404 && fate_unknown_) {
+            count(&call_counters::removed_earlier);
+            after_release_ = finish({}, io_phase::reading, "an earlier attempt's answer was lost");
+            after_release_->removed_earlier = true;
+            return release;
+        }
+        if (s == 502 || s == 503 || s == 504) fate_unknown_ = true;  // a gateway: the Hub may have acted
         if (idempotent_ && retryable_status(s)) {
             attempt_outcome outcome{{}, s, false, idempotent_, r.retry_after};
             after_release_ = retry_or_finish(now, outcome, io_phase::reading, draw);
@@ -123,6 +135,7 @@ exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exc
         after_release_->note = "on a fresh connection";
         return release;
     }
+    if (r.sent_any) fate_unknown_ = true;  // the request went out; what became of it, nobody knows
     attempt_outcome outcome{error, 0, false, idempotent_};
     after_release_ = retry_or_finish(now, outcome, r.phase, draw);
     return release;

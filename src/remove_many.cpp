@@ -30,8 +30,9 @@ asio::awaitable<void> remove_worker(detail::state_ptr s, detail::call_ptr c, std
     for (std::size_t i; (i = batch->next.fetch_add(1)) < batch->tokens.size();) {
         auto& result = batch->results[i];
         try {
-            co_await detail::remove_token(s, c, detail::checked_token_target(*s, batch->tokens[i]), batch->tokens[i]);
-            result.what = remove_result::outcome::removed;
+            auto how = co_await detail::remove_token(s, c, detail::checked_token_target(*s, batch->tokens[i]), batch->tokens[i]);
+            result.what = how == detail::removal::removed_earlier ? remove_result::outcome::removed_earlier
+                                                                   : remove_result::outcome::removed;
         } catch (const system_error& e) {  // api_error too
             if (e.code() == asio::error::operation_aborted) throw;
             auto ec = detail::to_error_code(std::current_exception(), &result.diag);

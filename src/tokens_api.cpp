@@ -94,14 +94,16 @@ asio::awaitable<token_page> list_page(state_ptr s, call_ptr c, std::string targe
     co_return parse_answer(s, req, std::move(r), parse_token_page);
 }
 
-asio::awaitable<void> remove_token(state_ptr s, call_ptr c, std::string target, secret token) {
+asio::awaitable<removal> remove_token(state_ptr s, call_ptr c, std::string target, secret token) {
     const std::array<std::string_view, 1> secrets{token.reveal()};
     http_request req{http_method::delete_, std::move(target), detail_route, {}, false};
     req.secrets = secrets;
     req.call = c.get();
     http_response r;
     co_await s->http->exchange(req, r);
+    if (r.removed_earlier) co_return removal::removed_earlier;
     expect_success(req, std::move(r));
+    co_return removal::removed;
 }
 
 }  // namespace detail
@@ -136,9 +138,17 @@ asio::awaitable<token> tokens_api::read(secret token) const {
     return do_read(state_, call_, http_request{http_method::get, std::move(target), detail_route, {}, false}, std::move(token));
 }
 
+namespace {
+
+asio::awaitable<void> do_remove(state_ptr s, call_ptr c, std::string target, secret token) {
+    co_await detail::remove_token(std::move(s), std::move(c), std::move(target), std::move(token));
+}
+
+}  // namespace
+
 asio::awaitable<void> tokens_api::remove(secret token) const {
     auto target = detail::checked_token_target(*state_, token);
-    return detail::remove_token(state_, call_, std::move(target), std::move(token));
+    return do_remove(state_, call_, std::move(target), std::move(token));
 }
 
 tokens_api tokens_api::with(call_options o) const { return tokens_api{state_, call_->with(o, state_->opts)}; }

@@ -147,7 +147,8 @@ private:
                               const http_request& request, http_response& response) {
         using kind = exchange_fsm::action::kind;
         const auto& call = settings_of(request);
-        exchange_fsm fsm({&call.retry, &budget_, &counters_, deadline, call.attempt_timeout}, request.idempotent());
+        exchange_fsm fsm({&call.retry, &budget_, &counters_, deadline, call.attempt_timeout}, request.idempotent(),
+                         request.method == http_method::delete_);
         auto act = fsm.start(clock::now());
         BOOST_ASSERT(act.what == kind::acquire && !act.fresh && act.deadline == deadline);  // what exchange() got
         std::unique_ptr<connection> conn;  // the connection of the attempt under way
@@ -218,6 +219,14 @@ private:
             throw;
         }
         if (act.error) fail(request, act.error, act.phase, proxy_note, limit_of(act.error, call, deadline));
+        if (act.removed_earlier) {
+            response.removed_earlier = true;
+            if (opts_.logger)
+                log(opts_, log_level::warning,
+                    std::string(method_name(request.method)) + " " + std::string(request.route) +
+                        ": 404 after an earlier attempt's answer was lost: taken as removed (that attempt most "
+                        "likely removed it; the Hub no longer has it)");
+        }
     }
 
     // Connections complete on their own strand when the client is thread-safe: the caller's frames

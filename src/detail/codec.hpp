@@ -38,8 +38,11 @@ struct response_limits {
 /// Reads one response from the bytes a connection receives. Interim answers (1xx but 101) are
 /// skipped, as RFC 9110 §15.2 asks; a 101 nobody asked for is malformed. The body may come with
 /// a Content-Length, chunked (extensions and trailers allowed), or delimited by the close of the
-/// connection (`feed_eof`). Errors are `hub::error` codes: `malformed_response`,
-/// `body_too_large`, `header_too_large`, `connection_closed` (the peer closed before the end).
+/// connection (`feed_eof`). HTTP/1.0 and 1.1 are read; a higher 1.x minor version as 1.1 (RFC
+/// 9110 §2.5), any other version is malformed. An HTTP/1.0 answer that carries Transfer-Encoding
+/// has faulty framing (RFC 9112 §6.1): its body is every byte up to the close, and its connection
+/// is never kept. Errors are `hub::error` codes: `malformed_response`, `body_too_large`,
+/// `header_too_large`, `connection_closed` (the peer closed before the end).
 class response_reader {
 public:
     explicit response_reader(response_limits limits);
@@ -68,12 +71,17 @@ public:
 private:
     struct parser;
     void restart();
+    // The head is whole: sees whether its framing can be trusted.
+    void on_head();
     [[nodiscard]] bool head_ends_within(boost::asio::const_buffer bytes, std::size_t window);
     response_limits limits_;
     std::size_t head_taken_ = 0;    // bytes of the current head the parser has taken
     std::size_t head_scanned_ = 0;  // bytes after those searched for the head's end, in vain
     std::unique_ptr<parser> parser_;
     unsigned interim_ = 0;
+    std::string to_close_body_;  // the body of an answer whose framing is faulty (`to_close_`)
+    bool to_close_ = false;      // this answer's body ends at the close, whatever its fields say
+    bool never_reuse_ = false;   // some head of this exchange had faulty framing
     bool done_ = false;
     bool got_some_ = false;
 };

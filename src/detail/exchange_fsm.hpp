@@ -31,7 +31,7 @@ namespace stencila::hub::detail {
 struct call_counters {
     std::atomic<std::uint64_t> calls{0}, attempts{0}, requests_sent{0}, stale_retries{0}, retries_connect{0},
         retries_status{0}, retries_broken{0}, retries_refused_by_budget{0}, answers_2xx{0}, answers_4xx{0},
-        answers_5xx{0}, answers_other{0}, transport_failures{0}, cancelled{0};
+        answers_5xx{0}, answers_other{0}, transport_failures{0}, cancelled{0}, removed_earlier{0};
     [[nodiscard]] call_stats snapshot() const;
 };
 
@@ -65,6 +65,9 @@ public:
         boost::system::error_code error{};
         io_phase phase = io_phase::connecting;
         std::string_view note{};  ///< for a log line (static text): why a retry was made, or why none
+        /// `done`: a removal's retry was answered 404 after an earlier attempt's fate was lost;
+        /// the answer stands as a success (see `earlier_fate_unknown`).
+        bool removed_earlier = false;
     };
 
     /// How an exchange ended, as the connection saw it.
@@ -78,7 +81,9 @@ public:
         std::optional<std::chrono::milliseconds> retry_after{};  ///< the answer's wait, as the codec read it
     };
 
-    exchange_fsm(const exchange_settings& settings, bool idempotent) noexcept;
+    /// `idempotent`: the request may go twice (GET, DELETE). `removal`: it removes what its target
+    /// names (DELETE), so a 404 after an attempt whose fate is unknown means that attempt removed it.
+    exchange_fsm(const exchange_settings& settings, bool idempotent, bool removal = false) noexcept;
 
     /// The first action.
     [[nodiscard]] action start(clock::time_point now);
@@ -94,6 +99,11 @@ public:
 
     /// Attempts made so far (1 = the first).
     [[nodiscard]] std::uint32_t attempts() const noexcept { return attempt_; }
+    /// An attempt before the one under way may have reached the Hub and been acted on, its answer
+    /// lost: its request went out and a 502, 503 or 504 came back, or the connection failed or
+    /// the attempt timed out before a whole answer (a stale pooled connection aside: that request
+    /// went nowhere).
+    [[nodiscard]] bool earlier_fate_unknown() const noexcept { return fate_unknown_; }
 
 private:
     action acquire(clock::time_point now, bool fresh);
@@ -104,6 +114,8 @@ private:
 
     exchange_settings settings_;
     bool idempotent_;
+    bool removal_;
+    bool fate_unknown_ = false;  // see earlier_fate_unknown()
     std::uint32_t attempt_ = 0;
     bool reused_ = false;      // the connection of this attempt came from the pool
     bool fresh_tried_ = false; // this attempt already went out again on a fresh connection

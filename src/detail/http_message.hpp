@@ -47,6 +47,9 @@ struct http_response {
     std::string body;
     /// All header fields; filled only for non-2xx answers, which become `api_error`s.
     std::vector<std::pair<std::string, std::string>> headers;
+    /// A DELETE's 404 that the exchange took for a success: an earlier attempt's answer was lost,
+    /// and that attempt most likely removed it (`exchange_fsm`).
+    bool removed_earlier = false;
 };
 
 }  // namespace stencila::hub::detail

@@ -23,7 +23,14 @@ boost::asio::awaitable<token_page> list_page(state_ptr s, call_ptr c, std::strin
 /// `error::empty_token` (before any I/O).
 std::string checked_token_target(const client_state& s, const secret& token);
 
-/// DELETE of one token; `target` as built by `checked_token_target` from `token`.
-boost::asio::awaitable<void> remove_token(state_ptr s, call_ptr c, std::string target, secret token);
+/// How a removal succeeded.
+enum class removal {
+    removed,          ///< the Hub answered 2xx
+    removed_earlier,  ///< a retry got 404 after an earlier attempt's answer was lost (exchange_fsm)
+};
+
+/// DELETE of one token; `target` as built by `checked_token_target` from `token`. Throws
+/// `api_error` for a non-2xx answer but such a 404.
+boost::asio::awaitable<removal> remove_token(state_ptr s, call_ptr c, std::string target, secret token);
 
 }  // namespace stencila::hub::detail

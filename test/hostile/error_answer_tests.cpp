@@ -5,7 +5,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 
 using namespace hostile_test;
 using hostile::answer;
@@ -49,6 +52,25 @@ std::string json_string(const std::string& s) {
         out += ch;
     }
     return out + "\"";
+}
+
+/// The text of a file of the source tree, "README.md" say.
+std::string source_file(const std::string& path) {
+    std::ifstream in(std::string(SOURCE_DIR) + "/" + path);
+    std::stringstream all;
+    all << in.rdbuf();
+    return all.str();
+}
+
+/// `text` with every run of white space (line breaks included) made one space.
+std::string one_spaced(const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+        bool space = ch == ' ' || ch == '\n';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : ch;
+    }
+    return out;
 }
 
 /// The first answer is `first()`, every later one 200.
@@ -353,3 +375,145 @@ BOOST_AUTO_TEST_CASE(server_text_with_terminal_control_characters_reaches_the_te
         }
     }
 }
+
+BOOST_AUTO_TEST_CASE(a_delete_whose_answer_was_lost_then_answered_404_succeeds_and_says_so) {
+    // The first DELETE reached the Hub, which removed the token, but its answer was lost on the
+    // way (a gateway timed out, the connection broke): the retry finds nothing to remove. That is
+    // what was asked, and the library says how it knows.
+    const std::string not_found = hostile::with_length(404, R"({"message":"Not found."})");
+    const std::string log_line =
+        "DELETE /tokens/{token}/: 404 after an earlier attempt's answer was lost: taken as removed (that attempt "
+        "most likely removed it; the Hub no longer has it)";
+    struct lost {
+        const char* name;
+        answer first;
+    } cases[] = {
+        {"a gateway's 504", hostile::send(hostile::with_length(504, R"({"message":"Gateway Timeout"})"))},
+        {"a gateway's HTML 502", hostile::send(html(502, stencila_502))},
+        {"a reset after the request was read", answer{.then = ending::reset}},
+    };
+    for (const auto& k : cases) {
+        BOOST_TEST_CONTEXT(k.name) {
+            hostile::script s = [&k, not_found](const hostile::request& r) {
+                return r.index == 1 ? k.first : hostile::send(not_found);
+            };
+            hostile_case c{s};
+            auto cli = c.cli({"delete", c.keys.token});
+            hub::call_stats stats;
+            call remove = [&](hub::client& client) -> asio::awaitable<void> {
+                co_await client.tokens().remove(c.keys.token);
+                stats = client.call_stats();
+            };
+            auto o = c.through_client(remove);
+            BOOST_TEST(o.ok(), describe(o));
+            BOOST_TEST(c.lib.request_count() == 2u);
+            BOOST_TEST(stats.removed_earlier == 1u);
+            BOOST_TEST(stats.answers_4xx == 1u);
+            BOOST_TEST((std::find(o.log.begin(), o.log.end(), log_line) != o.log.end()), describe(o));
+            const std::string shown = log_line.substr(0, log_line.find(" (that attempt"));  // the README ends it "..."
+            BOOST_TEST(one_spaced(source_file("README.md")).find(shown) != std::string::npos, "README.md: " << shown);
+            with_cli(cli, c.keys, [&](const test::child_result& r) {
+                BOOST_TEST(r.exit_code == 0, describe(r));
+                BOOST_TEST(r.out == "deleted token " + c.keys.token.substr(0, 8) + "\n");
+                BOOST_TEST(source_file("tools/README.md").find(r.err) != std::string::npos,
+                           "tools/README.md shows the note as printed: " << r.err);
+                BOOST_TEST(r.err ==
+                           "hub-tokens: delete: note: the first attempt's answer was lost and the retry found no such "
+                           "token: the Hub no longer has it\n");
+                BOOST_TEST(c.cli_server.request_count() == 2u);
+            });
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(remove_many_tells_a_404_after_a_lost_answer_from_a_404_at_once) {
+    // One at a time: the first token's DELETE is answered 504, its retry 404; the second
+    // token's first DELETE 404.
+    const std::string other(64, 'a');
+    hostile::script s = [](const hostile::request& r) {
+        return hostile::send(r.index == 1 ? hostile::with_length(504, R"({"message":"Gateway Timeout"})")
+                                          : hostile::with_length(404, R"({"message":"Not found."})"));
+    };
+    hostile_case c{s};
+    std::vector<hub::remove_result> results;
+    hub::call_stats stats;
+    const std::vector<hub::secret> tokens{hub::secret(c.keys.token), hub::secret(other)};
+    call remove = [&](hub::client& client) -> asio::awaitable<void> {
+        results = co_await client.tokens().remove_many(tokens, 1);
+        stats = client.call_stats();
+    };
+    auto o = c.through_client(remove);
+    BOOST_TEST(o.ok(), describe(o));
+    BOOST_REQUIRE(results.size() == 2u);
+    BOOST_TEST((results[0].what == hub::remove_result::outcome::removed_earlier));
+    BOOST_TEST(!results[0].error);
+    BOOST_TEST((results[1].what == hub::remove_result::outcome::not_found));
+    BOOST_TEST(stats.removed_earlier == 1u);
+    BOOST_TEST(c.lib.request_count() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_delete_answered_404_at_once_is_still_not_found) {
+    hostile_case c{hostile::always(hostile::send(hostile::with_length(404, R"({"message":"Not found."})")))};
+    auto cli = c.cli({"delete", c.keys.token});
+    hub::call_stats stats;
+    call remove = [&](hub::client& client) -> asio::awaitable<void> {
+        try {
+            co_await client.tokens().remove(c.keys.token);
+        } catch (...) {
+            stats = client.call_stats();
+            throw;
+        }
+    };
+    auto o = c.through_client(remove);
+    EXPECT_STATUS(o, 404u);
+    BOOST_TEST(o.what == "Hub answered 404 Not Found: Not found.");
+    BOOST_TEST(stats.removed_earlier == 0u);
+    BOOST_TEST(c.lib.request_count() == 1u);
+    with_cli(cli, c.keys, [](const test::child_result& r) {
+        BOOST_TEST(r.exit_code == 4, describe(r));
+        BOOST_TEST(r.err == "hub-tokens: delete: Hub answered 404 Not Found: Not found.\n");
+    });
+}
+
+BOOST_AUTO_TEST_CASE(plain_drf_error_bodies_keep_their_text) {
+    // A DRF server without the Hub's handler in front (a proxy's own API, a misconfigured
+    // deployment) answers {"detail": ...}, {"non_field_errors": [...]} or errors keyed by field.
+    {
+        hostile_case c{hostile::always(hostile::send(hostile::with_length(404, R"({"detail":"Not found."})")))};
+        auto cli = c.cli_read();
+        auto o = c.read();
+        EXPECT_STATUS(o, 404u);
+        BOOST_TEST(o.what == "Hub answered 404 Not Found: Not found.");
+        with_cli(cli, c.keys, [](const test::child_result& r) {
+            BOOST_TEST(r.exit_code == 4, describe(r));
+            BOOST_TEST(r.err == "hub-tokens: read: Hub answered 404 Not Found: Not found.\n");
+        });
+    }
+    struct body {
+        const char* json;
+        const char* what;
+        std::size_t errors;
+    } bodies[] = {
+        {R"({"non_field_errors":["Unable to log in with provided credentials."]})",
+         "Hub answered 400 Bad Request: Unable to log in with provided credentials.", 1},
+        {R"({"username":["This field is required."],"password":["This field may not be blank."]})",
+         "Hub answered 400 Bad Request: username: This field is required. password: This field may not be blank.", 2},
+    };
+    for (const auto& b : bodies) {
+        BOOST_TEST_CONTEXT(b.json) {
+            hostile_case c{hostile::always(hostile::send(hostile::with_length(400, b.json)))};
+            auto cli = c.cli_login();
+            std::optional<hub::created_token> created;
+            auto o = c.through_client(create_call(c.keys.password, &created));
+            EXPECT_STATUS(o, 400u);
+            BOOST_TEST(o.what == b.what);
+            auto e = api_error_of(o);
+            BOOST_TEST((e && e->errors().size() == b.errors));
+            with_cli(cli, c.keys, [&](const test::child_result& r) {
+                BOOST_TEST(r.exit_code == 6, describe(r));
+                BOOST_TEST(r.err == std::string("hub-tokens: login: ") + b.what + "\n");
+            });
+        }
+    }
+}
+

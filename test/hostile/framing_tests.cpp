@@ -204,6 +204,8 @@ BOOST_AUTO_TEST_CASE(answers_that_are_not_http_are_malformed_response) {
         {"NUL bytes", std::string(64, '\0')},
         {"a header line without a colon", "HTTP/1.1 200 OK\r\nContent-Length 10\r\n\r\n0123456789"},
         {"HTTP/9.9", "HTTP/9.9 200 OK\r\nContent-Length: 2\r\n\r\n{}"},
+        {"HTTP/2.0", "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"},
+        {"HTTP/0.9", "HTTP/0.9 200 OK\r\nContent-Length: 2\r\n\r\n{}"},
     };
     for (const auto& g : cases) {
         BOOST_TEST_CONTEXT(g.name) {
@@ -361,4 +363,70 @@ BOOST_AUTO_TEST_CASE(a_204_with_a_body_does_not_poison_the_next_call_on_the_pool
         BOOST_TEST(r.exit_code == 0, describe(r));
         BOOST_TEST(r.out == "deleted token " + c.keys.token.substr(0, 8) + "\n");
     });
+}
+
+namespace {
+
+// RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing: read to the
+// close, and the connection closed after it, whatever `Connection: keep-alive` says.
+const hostile::header_list faulty_1_0{{"Content-Type", "application/json"}, {"Transfer-Encoding", "chunked"},
+                                      {"Connection", "keep-alive"}};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_http_1_0_answer_with_transfer_encoding_is_read_to_the_close) {
+    // A body a 1.0 hop passed on unchunked: its end is the close.
+    answer a = hostile::send(hostile::head(200, faulty_1_0, "HTTP/1.0") + token_body, ending::close);
+    hostile_case c{hostile::always(a)};
+    auto cli = c.cli_read();
+    auto o = c.read(std::nullopt, 2);
+    BOOST_TEST(o.ok(), describe(o));
+    BOOST_REQUIRE(c.read_tokens.size() == 2u);
+    BOOST_TEST(c.read_tokens[1].id == hostile::token_id(5));
+    BOOST_TEST(c.lib.connections() == 2u);
+    with_cli(cli, c.keys, [](const test::child_result& r) {
+        BOOST_TEST(r.exit_code == 0, describe(r));
+        EXPECT_HAS(r.out, hostile::token_id(5));
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_that_carried_an_http_1_0_answer_with_transfer_encoding_is_never_reused) {
+    // No body (a 204), the connection left open and said to be kept: the next call opens another.
+    hostile::script s = [](const hostile::request& r) {
+        if (r.method == "DELETE") return hostile::send(hostile::head(204, faulty_1_0, "HTTP/1.0"));
+        return hostile::send(hostile::with_length(200, token_body));
+    };
+    hostile_case c{s};
+    std::vector<hub::token> got;
+    call remove = remove_call(c.keys.token), read = read_call(c.keys.token, &got);
+    call both = [&](hub::client& client) -> asio::awaitable<void> {
+        co_await remove(client);
+        co_await read(client);
+    };
+    auto o = c.through_client(both);
+    BOOST_TEST(o.ok(), describe(o));
+    BOOST_TEST(got.size() == 1u);
+    auto seen = c.lib.requests();
+    BOOST_REQUIRE(seen.size() == 2u);
+    BOOST_TEST(seen[1].connection == 2u, "the read went out on the connection of the faulty answer");
+    BOOST_TEST(c.lib.connections() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_of_a_higher_http_1_minor_version_is_read_as_http_1_1) {
+    // RFC 9110 §2.5: a recipient reads a higher minor version as the highest it knows.
+    for (std::string version : {"HTTP/1.2", "HTTP/1.9"}) {
+        BOOST_TEST_CONTEXT(version) {
+            answer a = hostile::send(hostile::head(200, {{"Content-Type", "application/json"},
+                                                         {"Content-Length", std::to_string(token_body.size())}}, version) +
+                                     token_body);
+            hostile_case c{hostile::always(a)};
+            auto cli = c.cli_read();
+            auto o = c.read(std::nullopt, 2);
+            BOOST_TEST(o.ok(), describe(o));
+            BOOST_REQUIRE(c.read_tokens.size() == 2u);
+            BOOST_TEST(c.read_tokens[0].id == hostile::token_id(5));
+            BOOST_TEST(c.lib.connections() == 1u, "kept alive as HTTP/1.1 would be");
+            with_cli(cli, c.keys, [](const test::child_result& r) { BOOST_TEST(r.exit_code == 0, describe(r)); });
+        }
+    }
 }

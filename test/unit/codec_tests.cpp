@@ -225,6 +225,85 @@ BOOST_AUTO_TEST_CASE(an_http_1_0_answer_is_read_and_its_connection_not_kept) {
     BOOST_TEST(!r.keep_alive);
 }
 
+BOOST_AUTO_TEST_CASE(an_http_1_0_answer_keeps_its_connection_only_when_it_says_keep_alive) {
+    BOOST_TEST(read(with_length("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n", json)).keep_alive);
+    BOOST_TEST(read(with_length("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\n", json)).keep_alive);
+    BOOST_TEST(!read(with_length("HTTP/1.0 200 OK\r\nKeep-Alive: timeout=5\r\n", json)).keep_alive);
+    BOOST_TEST(!read("HTTP/1.0 204 No Content\r\n\r\n").keep_alive);
+}
+
+// RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+BOOST_AUTO_TEST_CASE(an_http_1_0_answer_with_transfer_encoding_is_read_to_the_close_and_never_kept) {
+    const std::string head = "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n";
+    const std::string chunks = "5\r\nhello\r\n0\r\n\r\n";
+    for (std::size_t cut : {1u, 3u, 8u, 40u, 1u << 20}) {
+        BOOST_TEST_CONTEXT("reads of " << cut) {
+            // A body a 1.0 hop passed on without its chunks: it ends at the close.
+            auto r = read(head + json, {cut}, true);
+            BOOST_REQUIRE(!r.error);
+            BOOST_TEST(r.done);
+            BOOST_TEST(r.response.body == json);
+            BOOST_TEST(!r.keep_alive);
+            // Chunked bytes: not believed either; they are the body, as they came.
+            r = read(head + chunks, {cut}, true);
+            BOOST_REQUIRE(!r.error);
+            BOOST_TEST(r.response.body == chunks);
+            BOOST_TEST(!r.keep_alive);
+            // Until the close, the answer is not over (its last chunk ends nothing).
+            r = read(head + chunks, {cut});
+            BOOST_TEST(!r.done);
+            BOOST_TEST(!r.error);
+        }
+    }
+    // No body by its status: over at its head, and still the connection is not kept.
+    auto r = read("HTTP/1.0 204 No Content\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n");
+    BOOST_TEST(r.done);
+    BOOST_TEST(!r.keep_alive);
+    r = read("HTTP/1.0 100 Continue\r\nTransfer-Encoding: chunked\r\n\r\n" +
+             with_length("HTTP/1.1 200 OK\r\n", json));  // a faulty interim head spoils the connection too
+    BOOST_REQUIRE(r.done);
+    BOOST_TEST(r.response.body == json);
+    BOOST_TEST(!r.keep_alive);
+    // The body limit holds; a Content-Length besides is malformed (Transfer-Encoding with it).
+    r = read(head + std::string(150, 'x'), {7}, true, {100, 200});
+    BOOST_TEST((r.error == hub::error::body_too_large));
+    r = read("HTTP/1.0 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello", {1u << 20}, true);
+    BOOST_TEST((r.error == hub::error::malformed_response));
+    r = read("HTTP/1.0 700 Odd\r\nTransfer-Encoding: chunked\r\n\r\n" + json, {1u << 20}, true);
+    BOOST_TEST((r.error == hub::error::malformed_response));
+    // HTTP/1.1 with Transfer-Encoding is chunked as ever, and kept.
+    r = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+    BOOST_TEST(r.response.body == "hello");
+    BOOST_TEST(r.keep_alive);
+}
+
+// RFC 9110 §2.5: a higher minor version is read as the highest we know.
+BOOST_AUTO_TEST_CASE(a_higher_http_1_minor_version_is_read_as_http_1_1) {
+    for (std::string version : {"HTTP/1.2", "HTTP/1.9"}) {
+        for (std::size_t cut : {1u, 7u, 8u, 9u, 12u, 1u << 20}) {
+            BOOST_TEST_CONTEXT(version << ", reads of " << cut) {
+                auto r = read(with_length(version + " 200 OK\r\n", json), {cut});
+                BOOST_REQUIRE(!r.error);
+                BOOST_TEST(r.response.status == 200u);
+                BOOST_TEST(r.response.body == json);
+                BOOST_TEST(r.keep_alive);  // as HTTP/1.1: kept unless it says close
+                r = read(version + " 100 Continue\r\n\r\n" + with_length(version + " 404 Not Found\r\nConnection: close\r\n", json), {cut});
+                BOOST_REQUIRE(!r.error);
+                BOOST_TEST(r.response.status == 404u);
+                BOOST_TEST(r.response.reason == "Not Found");
+                BOOST_TEST(!r.keep_alive);
+            }
+        }
+    }
+    for (std::string bytes : {"HTTP/2.0 200 OK\r\n", "HTTP/0.9 200 OK\r\n", "HTTP/1.10 200 OK\r\n", "HTTP/1.x 200 OK\r\n",
+                              "HTTP/3.1 200 OK\r\n"}) {
+        BOOST_TEST_CONTEXT(bytes) {
+            auto r = read(with_length(bytes, json));
+            BOOST_TEST((r.error == hub::error::malformed_response), r.error.message());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(limits_hold_for_declared_and_undeclared_lengths) {
     detail::response_limits small{100, 200};
     auto r = read(with_length("HTTP/1.1 200 OK\r\n", std::string(101, 'x')), {1u << 20}, false, small);
@@ -342,6 +421,11 @@ BOOST_AUTO_TEST_CASE(the_wait_comes_from_retry_after_or_for_a_429_from_the_hubs_
     r.headers.clear();
     r.body = R"({"message":"Request was throttled."})";
     BOOST_TEST(!detail::retry_after_of(r, now));
+    // Found by fuzz_error_envelope: a count of seconds whose milliseconds overflow.
+    r.body = R"({"message":"Request was throttled. Expected available in 9223372036854775807 seconds."})";
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(detail::max_stated_wait)));
+    r.body = R"({"message":"Request was throttled. Expected available in 999999999 seconds."})";
+    BOOST_TEST((detail::retry_after_of(r, now) == std::optional(std::chrono::milliseconds{999'999'999'000})));
     r.status = 503;  // the message is the Hub's throttle's only
     r.body = R"({"message":"Expected available in 5 seconds."})";
     BOOST_TEST(!detail::retry_after_of(r, now));

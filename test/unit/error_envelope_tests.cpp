@@ -146,6 +146,58 @@ BOOST_AUTO_TEST_CASE(drf_detail_key_is_read_as_the_message) {
     BOOST_TEST(e.message() == "Not found.");
 }
 
+BOOST_AUTO_TEST_CASE(drf_detail_as_a_list_is_joined) {
+    auto e = detail::make_api_error(response(403, "Forbidden", R"({"detail":["Not allowed.","Ask an admin."]})"));
+    BOOST_TEST(e.message() == "Not allowed. Ask an admin.");
+    BOOST_TEST(e.errors().empty());
+}
+
+BOOST_AUTO_TEST_CASE(drf_non_field_errors_are_the_message) {
+    auto e = detail::make_api_error(response(
+        400, "Bad Request", R"({"non_field_errors":["Unable to log in with provided credentials.","Try again."]})"));
+    BOOST_TEST(e.message() == "Unable to log in with provided credentials. Try again.");
+    BOOST_REQUIRE(e.errors().size() == 1u);
+    BOOST_TEST(e.errors()[0].field.value_or("") == "non_field_errors");
+    BOOST_TEST(e.errors()[0].message == "Unable to log in with provided credentials. Try again.");
+    BOOST_TEST(std::string(e.what()) == "Hub answered 400 Bad Request: Unable to log in with provided credentials. Try again.");
+}
+
+BOOST_AUTO_TEST_CASE(drf_field_errors_are_field_errors_and_summarised_in_the_message) {
+    auto e = detail::make_api_error(response(
+        400, "Bad Request",
+        R"({"username":["This field is required."],"password":["This field may not be blank.","Too short."],"non_field_errors":["Bad."]})"));
+    BOOST_TEST(e.message() == "Bad. username: This field is required. password: This field may not be blank. Too short.");
+    BOOST_REQUIRE(e.errors().size() == 3u);
+    BOOST_TEST(e.errors()[0].field.value_or("") == "username");
+    BOOST_TEST(e.errors()[0].message == "This field is required.");
+    BOOST_TEST(e.errors()[1].field.value_or("") == "password");
+    BOOST_TEST(e.errors()[1].message == "This field may not be blank. Too short.");
+    BOOST_TEST(e.errors()[2].field.value_or("") == "non_field_errors");
+    BOOST_TEST(std::string(e.what()) ==
+               "Hub answered 400 Bad Request: Bad. username: This field is required. password: This field may not be "
+               "blank. Too short.");
+    // A single string per field, as some servers send it, reads the same.
+    auto f = detail::make_api_error(response(400, "Bad Request", R"({"username":"This field is required."})"));
+    BOOST_TEST(f.message() == "username: This field is required.");
+}
+
+BOOST_AUTO_TEST_CASE(the_hubs_envelope_is_read_as_it_is_whatever_other_keys_it_carries) {
+    // DEBUG=True adds a traceback beside the message (hub-tokens-api.md §4.1): not a field.
+    auto e = detail::make_api_error(response(500, "Internal Server Error", R"({"message":"boom","traceback":"Traceback..."})"));
+    BOOST_TEST(e.message() == "boom");
+    BOOST_TEST(e.errors().empty());
+    // The Hub's own field errors: as they come, and the message stays the Hub's.
+    auto f = detail::make_api_error(response(
+        400, "Bad Request", R"({"message":"Invalid input.","errors":[{"field":"non_field_errors","message":"No data provided"}]})"));
+    BOOST_TEST(f.message() == "Invalid input.");
+    BOOST_REQUIRE(f.errors().size() == 1u);
+    BOOST_TEST(std::string(f.what()) == "Hub answered 400 Bad Request: Invalid input. [non_field_errors: No data provided]");
+    // Keys whose values hold no text are nothing to say.
+    auto g = detail::make_api_error(response(400, "Bad Request", R"({"items":[{"name":["x"]}],"n":5,"empty":[]})"));
+    BOOST_TEST(g.message() == "JSON body without a message");
+    BOOST_TEST(g.errors().empty());
+}
+
 BOOST_AUTO_TEST_CASE(body_is_bounded_to_4096_bytes) {
     auto e = detail::make_api_error(response(500, "Internal Server Error", std::string(10000, 'x'), "text/plain"));
     BOOST_TEST(e.body().size() == 4096u);

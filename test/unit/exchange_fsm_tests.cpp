@@ -49,6 +49,23 @@ struct fsm_fixture {
         e.received_any = received;
         return e;
     }
+    // The attempt under way ends with `e`; the call must go on (at once or after a wait) to a
+    // new attempt on a new connection, whose exchange it then asks for.
+    void next_attempt(detail::exchange_fsm& m, const detail::exchange_fsm::exchanged& e) {
+        auto a = m.on_exchanged(now, e, 0.0);
+        BOOST_REQUIRE((a.what == kind::release));
+        a = m.on_released(now);
+        if (a.what == kind::wait) a = m.on_waited(now, {});
+        BOOST_REQUIRE((a.what == kind::acquire));
+        BOOST_REQUIRE((m.on_lease(now, {}, io_phase::connecting, false, 0.0).what == kind::exchange));
+    }
+    // The attempt under way is answered `status`: what the call ends with.
+    detail::exchange_fsm::action last_answer(detail::exchange_fsm& m, unsigned status) {
+        BOOST_REQUIRE((m.on_exchanged(now, answer(status), 0.0).what == kind::release));
+        auto a = m.on_released(now);
+        BOOST_REQUIRE((a.what == kind::done));
+        return a;
+    }
 };
 
 }  // namespace
@@ -300,6 +317,86 @@ BOOST_AUTO_TEST_CASE(one_attempt_in_all_is_never_retried) {
     (void)m.on_lease(now, {}, io_phase::connecting, true, 0.5);
     (void)m.on_exchanged(now, answer(503), 0.5);
     BOOST_TEST((m.on_released(now).what == kind::done));
+}
+
+BOOST_AUTO_TEST_CASE(a_removal_answered_404_after_an_attempt_whose_answer_was_lost_is_done_as_removed_earlier) {
+    const detail::exchange_fsm::exchanged lost[] = {answer(502), answer(503), answer(504),
+                                                     broken(asio::error::connection_reset, false),
+                                                     broken(hub::error::connection_closed, true, io_phase::reading),
+                                                     broken(hub::error::attempt_timeout, false)};
+    std::uint64_t taken = 0;
+    for (const auto& first : lost) {
+        BOOST_TEST_CONTEXT(first.status << " " << first.error.message()) {
+            detail::exchange_fsm m(settings(), true, true);
+            (void)m.start(now);
+            (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+            BOOST_TEST(!m.earlier_fate_unknown());
+            next_attempt(m, first);
+            BOOST_TEST(m.earlier_fate_unknown());
+            auto a = last_answer(m, 404);
+            BOOST_TEST(!a.error);
+            BOOST_TEST(a.removed_earlier);
+            BOOST_TEST(counters.snapshot().removed_earlier == ++taken);
+        }
+    }
+    // Two lost answers, then the 404: the same.
+    detail::exchange_fsm m(settings(), true, true);
+    (void)m.start(now);
+    (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+    next_attempt(m, answer(504));
+    next_attempt(m, broken(asio::error::connection_reset, false));
+    BOOST_TEST(last_answer(m, 404).removed_earlier);
+    BOOST_TEST(counters.snapshot().removed_earlier == taken + 1);
+    BOOST_TEST(counters.snapshot().answers_4xx == taken + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_404_stays_an_answer_when_no_earlier_attempt_could_have_removed_it) {
+    {  // the first attempt's
+        detail::exchange_fsm m(settings(), true, true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+        BOOST_TEST(!last_answer(m, 404).removed_earlier);
+    }
+    {  // after a throttle: the Hub refused the first before acting on it
+        detail::exchange_fsm m(settings(), true, true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+        next_attempt(m, answer(429));
+        BOOST_TEST(!m.earlier_fate_unknown());
+        BOOST_TEST(!last_answer(m, 404).removed_earlier);
+    }
+    {  // after a stale pooled connection: that request went nowhere
+        detail::exchange_fsm m(settings(), true, true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, true, 0.0);
+        next_attempt(m, broken(asio::error::connection_reset, false));
+        BOOST_TEST(counters.snapshot().stale_retries == 1u);
+        BOOST_TEST(!last_answer(m, 404).removed_earlier);
+    }
+    {  // after a failure to connect: nothing went out
+        detail::exchange_fsm m(settings(), true, true);
+        (void)m.start(now);
+        auto a = m.on_lease(now, make_error_code(asio::error::connection_refused), io_phase::connecting, false, 0.0);
+        BOOST_REQUIRE((a.what == kind::wait));
+        BOOST_REQUIRE((m.on_waited(now, {}).what == kind::acquire));
+        (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+        BOOST_TEST(!last_answer(m, 404).removed_earlier);
+    }
+    {  // a read is no removal: its 404 after a 504 is the token's absence
+        detail::exchange_fsm m(settings(), true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+        next_attempt(m, answer(504));
+        BOOST_TEST(!last_answer(m, 404).removed_earlier);
+    }
+    {  // another answer after a lost one stands as it is
+        detail::exchange_fsm m(settings(), true, true);
+        (void)m.start(now);
+        (void)m.on_lease(now, {}, io_phase::connecting, false, 0.0);
+        next_attempt(m, answer(502));
+        BOOST_TEST(!last_answer(m, 403).removed_earlier);
+    }
+    BOOST_TEST(counters.snapshot().removed_earlier == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

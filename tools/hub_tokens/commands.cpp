@@ -127,8 +127,13 @@ asio::awaitable<void> read(hub::client client, read_args args, hub::secret token
 
 asio::awaitable<void> remove(hub::client client, hub::secret token) {
     auto id = token.reveal().substr(0, 8);  // the public id, as `list` shows it
+    const auto lost_before = client.call_stats().removed_earlier;
     co_await client.tokens().remove(std::move(token));
     std::cout << "deleted token " << id << '\n';
+    // The library took a retry's 404 for a success: say what it went by.
+    if (client.call_stats().removed_earlier > lost_before)
+        std::cerr << "hub-tokens: delete: note: the first attempt's answer was lost and the retry found no such "
+                     "token: the Hub no longer has it\n";
 }
 
 }  // namespace

@@ -25,6 +25,11 @@ struct call_stats {
     std::uint64_t answers_other = 0;   ///< answers with another status: 3xx, or out of range (a 1xx is interim, never an answer)
     std::uint64_t transport_failures = 0;  ///< calls that ended without an answer (network, TLS, timeout)
     std::uint64_t cancelled = 0;       ///< calls ended by cancellation
+    /// `remove` calls (`remove_many`'s too) that succeeded on a 404: a retry was answered 404
+    /// after an earlier attempt's answer was lost (a 502, 503 or 504, or a broken connection or
+    /// an attempt timeout after the request went out), so that attempt most likely removed the
+    /// token. Counted in `answers_4xx` as well.
+    std::uint64_t removed_earlier = 0;
 };
 
 }  // namespace stencila::hub

@@ -187,8 +187,12 @@ public:
     /// @par Errors
     /// - `error::empty_token` before any I/O: an empty token.
     /// - `api_error` 404 "Not found." for a token the Hub does not know, that has expired or was
-    ///   removed already. A removal retried after its answer was lost (a broken connection) ends
-    ///   so too, though the token is gone: `remove_many` counts a 404 as `not_found`.
+    ///   removed already. But a 404 to a retry, after an earlier attempt's answer was lost (a
+    ///   502, 503 or 504, or a broken connection or an attempt timeout after the request went
+    ///   out), is a success: that attempt most likely removed the token, and the Hub no longer
+    ///   has it. Such a removal is counted in `call_stats::removed_earlier` and logged at
+    ///   `warning` level ("DELETE /tokens/{token}/: 404 after an earlier attempt's answer was
+    ///   lost: taken as removed ...").
     /// - `api_error` 429, 502, 503 or 504 once the retries are spent (`options::retry`); another
     ///   4xx or 5xx at once.
     /// - \hubop_transport
@@ -305,6 +309,8 @@ public:
     /// - `removed`: the Hub answered 2xx.
     /// - `not_found`: the Hub answered 404: unknown, expired, or removed already, which is what
     ///   was asked for.
+    /// - `removed_earlier`: a retry was answered 404 after an earlier attempt's answer was lost;
+    ///   that attempt most likely removed the token (as for `remove`).
     /// - `failed`, with `error` and `diag`: an empty token (`error::empty_token`, nothing sent for
     ///   it); another non-2xx answer (its status in `http_category()`: 403, or 429, 502, 503, 504
     ///   once the retries are spent); a transport error or a timeout, with its own code, as for
