@@ -236,11 +236,14 @@ int main(int argc, char** argv) try {
     if (vm.count("tokens-out")) write_file(vm["tokens-out"].as<std::string>(), tokens);
     if (vm.count("ca-out")) write_file(vm["ca-out"].as<std::string>(), server.ca_pem());
 
-    std::cout << server.base_url() << std::endl;  // first line, flushed
-
+    // SIGINT and SIGTERM are caught from before the URL is printed: whoever reads it may stop the
+    // server at once, and a signal that came between the two would kill the process (found with
+    // a CPU hog beside the tests: exit by signal instead of 0). One that comes before `run` waits.
     boost::asio::io_context signals_context;
     boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) { server.stop(); });
+
+    std::cout << server.base_url() << std::endl;  // first line, flushed
     signals_context.run();
     if (vm.count("stats-out")) {
         std::string json = hub::to_json(server.stats()) + "\n";
