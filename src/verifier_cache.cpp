@@ -50,7 +50,8 @@ std::size_t verifier_cache::digest_hash::operator()(const token_digest& d) const
 }
 
 verifier_cache::verifier_cache(const verifier_options& o, std::uint64_t seed)
-    : opts_(o), hash_{seed}, flights_(16, digest_hash{seed}) {}
+    : opts_(o), hash_{seed}, neg_cap_(std::max<std::size_t>(1, o.max_entries * negative_share_percent / 100)),
+      flights_(16, digest_hash{seed}) {}
 
 // The index.
 
@@ -59,7 +60,7 @@ std::uint32_t verifier_cache::find(const token_digest& d) const noexcept {
     const std::size_t mask = cells_.size() - 1;
     for (std::size_t i = hash_(d) & mask;; i = (i + 1) & mask) {
         auto c = cells_[i];
-        if (c == empty_cell || slots_[c].key == d) return c;
+        if (c == empty_cell || at(c).key == d) return c;
     }
 }
 
@@ -69,7 +70,7 @@ void verifier_cache::grow_index() {
     const std::size_t mask = cells_.size() - 1;
     for (auto c : old) {
         if (c == empty_cell) continue;
-        std::size_t i = hash_(slots_[c].key) & mask;
+        std::size_t i = hash_(at(c).key) & mask;
         while (cells_[i] != empty_cell) i = (i + 1) & mask;
         cells_[i] = c;
     }
@@ -78,19 +79,19 @@ void verifier_cache::grow_index() {
 void verifier_cache::index_insert(std::uint32_t s) {
     if ((entries_ + 1) * 2 > cells_.size()) grow_index();
     const std::size_t mask = cells_.size() - 1;
-    std::size_t i = hash_(slots_[s].key) & mask;
+    std::size_t i = hash_(at(s).key) & mask;
     while (cells_[i] != empty_cell) i = (i + 1) & mask;
     cells_[i] = s;
 }
 
 void verifier_cache::index_erase(std::uint32_t s) noexcept {
     const std::size_t mask = cells_.size() - 1;
-    std::size_t i = hash_(slots_[s].key) & mask;
+    std::size_t i = hash_(at(s).key) & mask;
     while (cells_[i] != s) i = (i + 1) & mask;
     // Backward shift: each later cell of the run moves into the hole unless its home lies
     // cyclically in (hole, cell], so that every key stays reachable from its home.
     for (std::size_t j = (i + 1) & mask; cells_[j] != empty_cell; j = (j + 1) & mask) {
-        std::size_t home = hash_(slots_[cells_[j]].key) & mask;
+        std::size_t home = hash_(at(cells_[j]).key) & mask;
         bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (stays) continue;
         cells_[i] = cells_[j];
@@ -101,55 +102,134 @@ void verifier_cache::index_erase(std::uint32_t s) noexcept {
 
 // Slots.
 
+void verifier_cache::link(std::uint32_t s, unsigned ring) noexcept {
+    auto& e = at(s);
+    auto& hand = hand_[ring];
+    if (hand == empty_cell) {
+        e.prev = e.next = hand = s;
+    } else {
+        // Just behind the hand: the last entry it reaches.
+        e.next = hand;
+        e.prev = at(hand).prev;
+        at(e.prev).next = s;
+        at(hand).prev = s;
+    }
+    ++ring_size_[ring];
+}
+
+void verifier_cache::unlink(std::uint32_t s, unsigned ring) noexcept {
+    auto& e = at(s);
+    auto& hand = hand_[ring];
+    if (e.next == s) {
+        hand = empty_cell;
+    } else {
+        at(e.prev).next = e.next;
+        at(e.next).prev = e.prev;
+        if (hand == s) hand = e.next;
+    }
+    --ring_size_[ring];
+}
+
 void verifier_cache::drop(std::uint32_t s) noexcept {
     index_erase(s);
-    slots_[s].used = false;
+    auto& e = at(s);
+    unlink(s, e.valid ? valid_ring : negative_ring);
+    e.used = false;
     --entries_;
 }
 
-std::uint32_t verifier_cache::take_slot(time_point now) {
+std::uint32_t verifier_cache::expired_near_hand(unsigned ring, time_point now) const noexcept {
+    auto hand = hand_[ring];
+    if (hand == empty_cell) return empty_cell;
+    auto t = hand;
+    for (unsigned i = 0; i <= look_ahead; ++i) {
+        if (now >= at(t).keep_until) return t;
+        t = at(t).next;
+        if (t == hand) break;
+    }
+    return empty_cell;
+}
+
+std::uint32_t verifier_cache::victim(unsigned ring, time_point now) noexcept {
+    // CLOCK: ends within two turns (the first clears every bit). The hand takes the first entry
+    // past its time it reaches; before a live unused one, it looks `look_ahead` entries further
+    // for one past its time (entries of a ring are met about oldest first, so those past their
+    // time are mostly right in front of it) and takes that one instead, leaving the hand where
+    // it is.
+    for (;;) {
+        auto s = hand_[ring];
+        auto& e = at(s);
+        if (now >= e.keep_until) return s;
+        if (e.referenced) {
+            e.referenced = false;
+            hand_[ring] = e.next;
+            continue;
+        }
+        auto t = e.next;
+        for (unsigned i = 0; i < look_ahead && t != s; ++i, t = at(t).next)
+            if (now >= at(t).keep_until) return t;
+        return s;
+    }
+}
+
+std::uint32_t verifier_cache::take_slot(time_point now, unsigned ring) {
     if (!free_.empty()) {
         auto s = free_.back();
         free_.pop_back();
         return s;
     }
-    if (slots_.size() < opts_.max_entries) {
-        // Grown by hand so that the capacity never passes `max_entries`.
-        if (slots_.size() == slots_.capacity())
-            slots_.reserve(std::min(opts_.max_entries, std::max<std::size_t>(16, slots_.capacity() * 2)));
-        slots_.emplace_back();
-        return static_cast<std::uint32_t>(slots_.size() - 1);
-    }
-    // Full, and every slot in use: CLOCK. Ends within two turns (the first clears every bit).
-    for (;;) {
-        auto s = hand_;
-        hand_ = static_cast<std::uint32_t>((hand_ + 1) % slots_.size());
-        auto& e = slots_[s];
-        if (now < e.keep_until && e.referenced) {
-            e.referenced = false;
-            continue;
+    if (slot_count_ < opts_.max_entries) {
+        // Grown a chunk at a time, never copied, the last chunk cut at `max_entries`.
+        if (slot_count_ == slot_capacity_) {
+            auto n = std::min(chunk_slots, opts_.max_entries - slot_capacity_);
+            chunks_.push_back(std::make_unique<slot[]>(n));
+            slot_capacity_ += n;
         }
-        if (now < e.keep_until) ++stats_.evictions;  // else past its time: not an eviction
-        drop(s);
-        return s;
+        return static_cast<std::uint32_t>(slot_count_++);
     }
+    // Full, and every slot in use. Negative entries give up a slot when a 404 comes and they
+    // hold their share, or when a valid answer comes and they hold more than it; otherwise valid
+    // entries do. A 404 takes no valid entry's slot beyond the share.
+    unsigned from = valid_ring;
+    if (ring == negative_ring ? ring_size_[negative_ring] >= neg_cap_ : ring_size_[negative_ring] > neg_cap_)
+        from = negative_ring;
+    if (ring_size_[from] == 0) from = 1 - from;  // only valid ones can be empty here: all 404s then
+    // Entries past their time first, of either ring: they are gone anyway.
+    for (unsigned r : {from, 1 - from}) {
+        if (auto s = expired_near_hand(r, now); s != empty_cell) {
+            drop(s);
+            return s;
+        }
+    }
+    auto s = victim(from, now);
+    if (now < at(s).keep_until) ++stats_.evictions;  // else past its time: not an eviction
+    drop(s);
+    return s;
 }
 
 void verifier_cache::store(const token_digest& d, const hub_answer& a, time_point now, timestamp wall_now) {
     if (opts_.max_entries == 0) return;
     auto s = find(d);
+    const bool valid = a.what == hub_answer::kind::valid;
+    const unsigned ring = valid ? valid_ring : negative_ring;
     if (s == empty_cell) {
-        s = take_slot(now);
-        slots_[s] = slot{};
-        slots_[s].key = d;
-        slots_[s].used = true;
+        s = take_slot(now, ring);
+        at(s) = slot{};
+        at(s).key = d;
+        at(s).used = true;
+        at(s).valid = valid;
         index_insert(s);
+        link(s, ring);
         ++entries_;
     } else {
-        slots_[s].referenced = true;  // refreshed: in use
+        at(s).referenced = true;  // refreshed: in use
+        if (at(s).valid != valid) {  // to the other ring
+            unlink(s, at(s).valid ? valid_ring : negative_ring);
+            at(s).valid = valid;
+            link(s, ring);
+        }
     }
-    auto& e = slots_[s];
-    e.valid = a.what == hub_answer::kind::valid;
+    auto& e = at(s);
     if (!e.valid) {
         e.details = {};
         e.fresh_until = e.keep_until = now + opts_.negative_ttl;
@@ -174,7 +254,7 @@ void verifier_cache::store(const token_digest& d, const hub_answer& a, time_poin
 
 verifier_cache::arrival verifier_cache::lookup(const token_digest& d, time_point now) {
     if (auto s = find(d); s != empty_cell) {
-        auto& e = slots_[s];
+        auto& e = at(s);
         e.referenced = true;
         if (now < e.fresh_until) {
             if (!e.valid) {
@@ -246,9 +326,9 @@ verifier_cache::settlement verifier_cache::settle(const token_digest& d, flight_
     }
     ++stats_.hub_errors;
     if (a.failure == failure_kind::unreachable && opts_.stale_if_error.count() > 0) {
-        if (auto s = find(d); s != empty_cell && slots_[s].valid && now < slots_[s].keep_until) {
+        if (auto s = find(d); s != empty_cell && at(s).valid && now < at(s).keep_until) {
             out.what = settlement::kind::stale;
-            out.answer = verified_token{slots_[s].details, true};
+            out.answer = verified_token{at(s).details, true};
             stats_.stale_served += out.waiters.size();
             return out;
         }
@@ -277,7 +357,8 @@ verifier_stats verifier_cache::stats() const {
 }
 
 std::size_t verifier_cache::memory_bytes() const noexcept {
-    return slots_.capacity() * sizeof(slot) + (cells_.capacity() + free_.capacity()) * sizeof(std::uint32_t);
+    return slot_capacity_ * sizeof(slot) + chunks_.capacity() * sizeof(chunks_[0]) +
+           (cells_.capacity() + free_.capacity()) * sizeof(std::uint32_t);
 }
 
 }  // namespace stencila::hub::detail

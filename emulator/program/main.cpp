@@ -167,7 +167,7 @@ int main(int argc, char** argv) try {
         ("max-requests", po::value<unsigned>()->default_value(0), "requests per connection, then Connection: close")
         ("no-gzip", "never gzip responses")
         ("no-hub-headers", "leave out the Hub's Django headers (X-Frame-Options, Vary, ..., Set-Cookie)")
-        ("throttle", po::value<std::string>(), "DRF throttling, e.g. anon=100/hour,user=5000/hour (off by default)")
+        ("throttle", po::value<std::string>(), "DRF throttling: hub (the Hub's rates, anon=100/hour,user=5000/hour) or e.g. anon=3/minute (off by default)")
         ("stats-endpoint", "serve the counters as JSON at GET /_emulator/stats")
         ("stats-out", po::value<std::string>(), "on SIGINT/SIGTERM, write the counters as JSON to this file (- = stdout)")
         ("require-client-cert", "mTLS: require a client certificate signed by the CA")

@@ -61,6 +61,13 @@ void counters::fill(server_stats& out) const {
 
 }  // namespace detail
 
+std::uint64_t server_stats::count(std::string_view method, std::string_view route, unsigned status) const {
+    std::uint64_t n = 0;
+    for (const auto& r : responses)
+        if (r.method == method && r.route == route && (status == 0 || r.status == status)) n += r.count;
+    return n;
+}
+
 std::string to_json(const server_stats& s) {
     std::string out;
     auto field = [&out](std::string_view key, auto value) {

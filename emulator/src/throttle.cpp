@@ -37,7 +37,8 @@ throttle_rate parse_rate(std::string_view scope, std::string_view rate) {
 
 throttle_options parse_throttle(std::string_view spec) {
     throttle_options o;
-    if (spec.empty()) throw std::invalid_argument("throttle: expected anon=N/period,user=N/period");
+    if (spec == "hub") return throttle_options::hub();
+    if (spec.empty()) throw std::invalid_argument("throttle: expected hub or anon=N/period,user=N/period");
     for (bool more = true; more;) {
         auto comma = spec.find(',');
         std::string_view item = spec.substr(0, comma);
@@ -46,7 +47,7 @@ throttle_options parse_throttle(std::string_view spec) {
         auto eq = item.find('=');
         std::string_view scope = item.substr(0, eq);
         if (eq == std::string_view::npos || (scope != "anon" && scope != "user"))
-            throw std::invalid_argument("throttle: expected anon=N/period or user=N/period, got \"" + std::string(item) + "\"");
+            throw std::invalid_argument("throttle: expected hub, anon=N/period or user=N/period, got \"" + std::string(item) + "\"");
         (scope == "anon" ? o.anon : o.user) = parse_rate(scope, item.substr(eq + 1));
     }
     return o;

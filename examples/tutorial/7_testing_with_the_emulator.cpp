@@ -10,12 +10,14 @@
 // The code under test is `count_my_tokens` below; in a real project it would live in the
 // application and the test in a file of its own. The emulator's faults (`server_options::faults`
 // then `server.inject(...)`) apply to the next matching requests; `server.stats()` counts what it
-// answered, so a test can say how many attempts the code made.
+// answered, so a test can say how many attempts the code made. `throttle_options::hub()` gives
+// the emulator the Hub's budgets (the last test: a token verifier at the anonymous budget).
 #define BOOST_TEST_MODULE tutorial_7_testing_with_the_emulator
 #include <boost/test/unit_test.hpp>
 
 #include <stencila/hub/emulator.hpp>
 #include <stencila/hub/hub.hpp>
+#include <stencila/hub/verifier.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -162,4 +164,36 @@ BOOST_AUTO_TEST_CASE(a_refused_key_is_an_api_error_403_and_not_retried) {
         BOOST_TEST(e.message() == "Invalid token.");
     }
     BOOST_TEST(hub.listings_answered(403) == 1u);
+}
+
+// At the Hub's budget: `throttle_options::hub()` is the Hub's production rates (100 anonymous
+// requests an hour per address, 5000 per user), and the emulator's counters say how many Hub
+// reads your service made. A verifier without an API key reads anonymously: 100 distinct callers
+// an hour, each read once however often they call (the cache), and the 101st is refused with 429.
+BOOST_AUTO_TEST_CASE(at_the_hubs_budget_each_caller_costs_one_read_and_the_101st_anonymous_read_is_429) {
+    emu::server server{{.throttle = emu::throttle_options::hub(), .manual_clock = true}};
+    server.add_user({.username = "ann", .password = "ann's password"});
+    auto callers = server.seed_tokens("ann", 101);
+    asio::io_context io;
+    hub::options o;
+    o.base_url = server.base_url();
+    o.tls.ca_pem = server.ca_pem();
+    hub::token_verifier verifier{hub::client{io.get_executor(), o}, {.ttl = 60s}};
+    auto verify = [&](const std::string& t) {
+        auto result = asio::co_spawn(io, verifier.verify(t), asio::use_future);
+        io.restart();
+        io.run();
+        return result.get();
+    };
+    for (int round = 0; round < 5; ++round)
+        for (std::size_t i = 0; i < 100; ++i) BOOST_TEST_REQUIRE(verify(callers[i]).has_value());
+    auto stats = server.stats();
+    BOOST_TEST(stats.count("GET", "/api/tokens/{token}/", 200) == 100u);  // 500 verifications, 100 reads
+    try {
+        verify(callers[100]);
+        BOOST_FAIL("the 101st read in the hour was not refused");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 429u);
+    }
+    BOOST_TEST(server.stats().count("GET", "/api/tokens/{token}/", 429) == 1u);
 }

@@ -199,6 +199,21 @@ BOOST_AUTO_TEST_CASE(throttle_flag_throttles_and_bad_rates_are_refused) {
     BOOST_TEST(err == "hub-emulator: throttle rate anon=2/fortnight: the period must start with s, m, h or d (second, minute, hour, day)\n");
 }
 
+// As docs/emulator.md shows it: the Hub's budgets, and the counters that prove what was spent.
+BOOST_AUTO_TEST_CASE(throttle_hub_gives_the_hubs_budgets_and_stats_out_counts_reads_and_429s) {
+    program p({"--http", "--port", "0", "--throttle", "hub", "--stats-out", "-"});
+    for (int i = 0; i < 100; ++i) BOOST_TEST_REQUIRE(p.get("/api/tokens/x").status == 404u);
+    auto r = p.get("/api/tokens/x");
+    BOOST_TEST(r.status == 429u);
+    BOOST_TEST(r.body.rfind(R"({"message":"Request was throttled. Expected available in )", 0) == 0);
+    auto [status, rest] = p.stop(SIGTERM);
+    BOOST_TEST(status == 0);
+    auto s = boost::json::parse(rest).as_object();
+    BOOST_TEST(boost::json::serialize(s.at("responses")) ==
+               R"([{"method":"GET","route":"/api/tokens/{token}/","status":404,"count":100},)"
+               R"({"method":"GET","route":"/api/tokens/{token}/","status":429,"count":1}])");
+}
+
 BOOST_AUTO_TEST_CASE(no_hub_headers_flag_leaves_them_out) {
     program p({"--http", "--port", "0", "--no-hub-headers"});
     auto r = p.get("/api/tokens/x");

@@ -130,3 +130,63 @@ BOOST_AUTO_TEST_CASE(parse_throttle_reads_rates_as_drf_does) {
         BOOST_TEST_CONTEXT(bad) { BOOST_CHECK_THROW(emu::parse_throttle(bad), std::invalid_argument); }
     }
 }
+
+// The Hub's production budgets (`throttle_options::hub()`, `--throttle hub`): what a service
+// that verifies its callers' tokens can spend, and how the counters prove what it spent.
+BOOST_AUTO_TEST_CASE(the_hub_preset_is_the_hubs_rates) {
+    auto h = emu::throttle_options::hub();
+    BOOST_TEST(h.anon.requests == 100u);
+    BOOST_TEST(h.anon.period.count() == 3600);
+    BOOST_TEST(h.user.requests == 5000u);
+    BOOST_TEST(h.user.period.count() == 3600);
+    auto parsed = emu::parse_throttle("hub");
+    BOOST_TEST(parsed.anon.requests == 100u);
+    BOOST_TEST(parsed.user.requests == 5000u);
+    BOOST_TEST(parsed.user.period.count() == 3600);
+    BOOST_CHECK_THROW(emu::parse_throttle("hub,anon=1/m"), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(at_the_hub_rates_the_101st_anonymous_read_in_an_hour_from_one_address_is_429) {
+    hub_fixture f(throttled(emu::throttle_options::hub()));
+    auto t = f.hub.seed_tokens("a-user", 1)[0];
+    for (int i = 0; i < 100; ++i) {
+        if (i > 0) f.hub.advance_clock(30s);  // 100 reads over 49.5 minutes
+        BOOST_TEST_REQUIRE(f.get("/api/tokens/" + t + "/").status == 200u, "read " << i + 1);
+    }
+    f.hub.advance_clock(30s + 500ms);
+    auto r = f.get("/api/tokens/" + t + "/");
+    BOOST_TEST(r.status == 429u);
+    // The first read leaves the window at 60 minutes: 599.5 s from now, rounded up.
+    BOOST_TEST(r.body == R"({"message":"Request was throttled. Expected available in 600 seconds."})");
+    // Another address has a budget of its own (X-Forwarded-For, as DRF's get_ident reads it).
+    BOOST_TEST(f.get("/api/tokens/" + t + "/", {{"X-Forwarded-For", "10.0.0.7"}}).status == 200u);
+    f.hub.advance_clock(600s);
+    BOOST_TEST(f.get("/api/tokens/" + t + "/").status == 200u);
+    // The counters prove it: 102 reads of the token answered 200 from this address and one
+    // from the other, one answered 429.
+    auto s = f.hub.stats();
+    BOOST_TEST(s.count("GET", "/api/tokens/{token}/", 200) == 102u);
+    BOOST_TEST(s.count("GET", "/api/tokens/{token}/", 429) == 1u);
+    BOOST_TEST(s.count("GET", "/api/tokens/{token}/") == 103u);
+}
+
+BOOST_AUTO_TEST_CASE(at_the_hub_rates_a_users_reads_count_against_5000_apart_from_anonymous_ones) {
+    hub_fixture f(throttled(emu::throttle_options::hub()));
+    auto tokens = f.hub.seed_tokens("a-user", 2);
+    f.hub.add_user({.username = "another-user", .password = "another-user"});
+    auto other = f.hub.seed_tokens("another-user", 1)[0];
+    auto path = "/api/tokens/" + tokens[1] + "/";
+    for (int i = 0; i < 5000; ++i)
+        BOOST_TEST_REQUIRE(f.get(path, f.token_auth(tokens[0])).status == 200u, "read " << i + 1);
+    auto r = f.get(path, f.token_auth(tokens[0]));
+    BOOST_TEST(r.status == 429u);
+    BOOST_TEST(r.body == R"({"message":"Request was throttled. Expected available in 3600 seconds."})");
+    // The user's budget is the user's: another token of the same user is refused too...
+    BOOST_TEST(f.get(path, f.token_auth(tokens[1])).status == 429u);
+    // ...another user has a budget of their own, and so have anonymous reads from this address.
+    BOOST_TEST(f.get(path, f.token_auth(other)).status == 200u);
+    BOOST_TEST(f.get(path).status == 200u);
+    auto s = f.hub.stats();
+    BOOST_TEST(s.count("GET", "/api/tokens/{token}/", 200) == 5002u);
+    BOOST_TEST(s.count("GET", "/api/tokens/{token}/", 429) == 2u);
+}

@@ -128,9 +128,14 @@ hub::token_verifier over(asio::io_context& io, const detail::token_source& sourc
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_130_bytes_with_its_share_of_the_index) {
+// As a process sees it: the peak RSS it gains while 100,000 entries are filled in (the peak is
+// reset first), and the heap bytes the entries hold.
+BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_140_bytes_of_heap_and_160_of_peak_rss_with_its_share_of_the_index) {
     constexpr std::size_t n = 100'000;
     auto before = live_bytes.load();
+    malloc_trim(0);
+    reset_peak_rss();
+    auto rss_before = status_kb("VmHWM");
     {
         detail::verifier_cache cache({.max_entries = n}, 1);
         auto now = detail::verifier_cache::time_point{} + 1h;
@@ -143,11 +148,16 @@ BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_130_bytes_with_its_share_of_the_
         }
         BOOST_TEST_REQUIRE(cache.stats().entries == n);
         auto per_entry = static_cast<double>(live_bytes.load() - before) / n;
-        BOOST_TEST_MESSAGE("bytes per cached entry, measured: " << per_entry << " (the cache's own count: "
+        auto peak_per_entry = static_cast<double>(status_kb("VmHWM") - rss_before) * 1024 / n;
+        BOOST_TEST_MESSAGE("bytes per cached entry, measured: " << per_entry << " on the heap, " << peak_per_entry
+                                                                << " of peak RSS (the cache's own count: "
                                                                 << static_cast<double>(cache.memory_bytes()) / n << ")");
-        // As documented in verifier.hpp and README.md: about 130 bytes.
-        BOOST_TEST(per_entry >= 120.0);
-        BOOST_TEST(per_entry <= 140.0);
+        // As documented in verifier.hpp, verifier_cache.hpp and README.md: about 140 bytes held
+        // (measured 138.6), and a peak RSS about 160 bytes an entry higher (measured 161: 100,000
+        // entries in 16.1 MB; the allocator's share is the difference), with a margin.
+        BOOST_TEST(per_entry >= 130.0);
+        BOOST_TEST(per_entry <= 150.0);
+        BOOST_TEST(peak_per_entry <= 175.0);
     }
     BOOST_TEST(live_bytes.load() - before < 4096);  // all given back
 }

@@ -180,6 +180,22 @@ BOOST_AUTO_TEST_CASE(a_refresh_answered_404_replaces_the_valid_entry) {
     BOOST_TEST((r.arrive(d).what == arrival::invalid));
 }
 
+BOOST_AUTO_TEST_CASE(a_kept_valid_entry_refreshed_as_404_moves_to_the_negative_entries) {
+    rig r{{.ttl = 30s, .stale_if_error = 60s}};
+    auto d = rig::key("token-f2-0123456789");
+    r.call_valid(d);
+    BOOST_TEST(r.cache.valid_entries() == 1u);
+    r.advance(31s);  // past its ttl, still kept for stale_if_error: the refresh finds it
+    BOOST_TEST((r.call(d, detail::hub_answer::not_found()).what == settled::invalid));
+    BOOST_TEST(r.cache.valid_entries() == 0u);
+    BOOST_TEST(r.cache.negative_entries() == 1u);
+    BOOST_TEST((r.arrive(d).what == arrival::invalid));
+    r.advance(6s);
+    r.call_valid(d);
+    BOOST_TEST(r.cache.valid_entries() == 1u);
+    BOOST_TEST(r.cache.negative_entries() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_arrivals_of_one_token_share_one_call) {
     rig r;
     auto d = rig::key("token-g-0123456789");
@@ -279,6 +295,73 @@ BOOST_AUTO_TEST_CASE(entries_past_their_time_are_taken_first_and_are_not_evictio
     r.call_valid(rig::key("token-m-0123456789"));
     BOOST_TEST(r.cache.stats().evictions == 0u);
     BOOST_TEST((r.arrive(kept).what == arrival::valid));
+}
+
+// Issue 20 at a 1,000-entry scale: 20 valid tokens answered, then 20,000 distinct bogus tokens
+// over 25 s (most of their 404s past their 5 s when the cache is full), then the 20 again within
+// their 30 s. Plain CLOCK evicted all 20 (20 new Hub calls); now every one is a hit.
+BOOST_AUTO_TEST_CASE(a_flood_of_bogus_tokens_does_not_evict_live_valid_entries) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .max_entries = 1000}};
+    std::vector<detail::token_digest> valid;
+    for (int i = 0; i < 20; ++i) {
+        valid.push_back(rig::key("valid-" + std::to_string(i) + "-0123456789"));
+        r.call_valid(valid.back(), i);
+    }
+    for (int i = 0; i < 20'000; ++i) {
+        if (i % 16 == 0) r.advance(20ms);  // 25 s in all
+        r.call(rig::key("bogus-" + std::to_string(i) + "-0123456789"), detail::hub_answer::not_found());
+    }
+    BOOST_TEST(r.cache.stats().entries == 1000u);
+    auto calls = r.cache.stats().hub_calls;
+    for (int i = 0; i < 20; ++i) {
+        auto a = r.arrive(valid[static_cast<std::size_t>(i)]);
+        BOOST_TEST_REQUIRE((a.what == arrival::valid), "valid token " << i);
+        BOOST_TEST(a.answer->user == i);
+    }
+    BOOST_TEST(r.cache.stats().hub_calls == calls);  // 0 new Hub calls
+    BOOST_TEST(r.cache.valid_entries() == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(expired_entries_are_evicted_before_live_ones_of_either_kind) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .max_entries = 40}};
+    std::vector<detail::token_digest> k;
+    for (int i = 0; i < 40; ++i) k.push_back(rig::key("token-" + std::to_string(i) + "-0123456789"));
+    // Live valid ones and valid ones whose token expires in 10 s, interleaved, none used since.
+    for (int i = 0; i < 30; ++i)
+        r.call(k[static_cast<std::size_t>(i)], detail::hub_answer::valid(r.details(i, i % 2 ? 10s : 7 * 24h)));
+    for (int i = 30; i < 40; ++i) r.call(k[static_cast<std::size_t>(i)], detail::hub_answer::not_found());
+    r.advance(15s);  // the 15 odd valid ones and the 10 negative ones are past their time
+    for (int i = 0; i < 25; ++i) r.call_valid(rig::key("new-" + std::to_string(i) + "-0123456789"), 100 + i);
+    BOOST_TEST(r.cache.stats().evictions == 0u);
+    for (int i = 0; i < 30; i += 2) BOOST_TEST((r.arrive(k[static_cast<std::size_t>(i)]).what == arrival::valid), "live " << i);
+    BOOST_TEST(r.cache.stats().entries == 40u);
+    // Full of live entries now: the next one evicts.
+    r.call_valid(rig::key("one-more-0123456789"), 200);
+    BOOST_TEST(r.cache.stats().evictions == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(negative_entries_never_take_more_than_their_share_from_valid_ones) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .max_entries = 1000}};
+    BOOST_TEST(r.cache.negative_share() == 100u);  // 10 %
+    // Full of valid entries, then a flood of 404s: they take their share and no more.
+    for (int i = 0; i < 1000; ++i) r.call_valid(rig::key("valid-" + std::to_string(i) + "-0123456789"), i);
+    for (int i = 0; i < 20'000; ++i) {
+        r.call(rig::key("bogus-" + std::to_string(i) + "-0123456789"), detail::hub_answer::not_found());
+        BOOST_TEST_REQUIRE(r.cache.negative_entries() <= 100u);
+    }
+    BOOST_TEST(r.cache.negative_entries() == 100u);
+    BOOST_TEST(r.cache.valid_entries() == 900u);
+    // Room nobody else wants: 404s may fill it, and give it back to valid answers down to their share.
+    rig f{{.ttl = 30s, .negative_ttl = 5s, .max_entries = 1000}};
+    for (int i = 0; i < 5000; ++i) f.call(rig::key("bogus-" + std::to_string(i) + "-0123456789"), detail::hub_answer::not_found());
+    BOOST_TEST(f.cache.negative_entries() == 1000u);
+    for (int i = 0; i < 2000; ++i) {
+        f.call_valid(rig::key("valid-" + std::to_string(i) + "-0123456789"), i);
+        BOOST_TEST_REQUIRE(f.cache.negative_entries() >= 100u);
+    }
+    BOOST_TEST(f.cache.negative_entries() == 100u);
+    BOOST_TEST(f.cache.valid_entries() == 900u);
+    BOOST_TEST(f.cache.stats().entries == 1000u);
 }
 
 BOOST_AUTO_TEST_CASE(entries_never_pass_max_entries_and_memory_stops_growing) {

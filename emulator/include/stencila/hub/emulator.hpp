@@ -87,9 +87,14 @@ struct throttle_rate {
 struct throttle_options {
     throttle_rate anon{};
     throttle_rate user{};
+
+    /// The Hub's production rates: anon=100/hour (per client address), user=5000/hour (per
+    /// user, per address for anonymous requests); `--throttle hub`.
+    static constexpr throttle_options hub() { return {.anon = {100, std::chrono::hours(1)}, .user = {5000, std::chrono::hours(1)}}; }
 };
 
-/// Parses "anon=100/hour,user=5000/hour" (either part may be left out). Each rate is read as DRF's
+/// Parses "anon=100/hour,user=5000/hour" (either part may be left out), or "hub" for
+/// `throttle_options::hub()`. Each rate is read as DRF's
 /// `parse_rate` reads it: `N/period` where only the period's first letter counts (`s`, `m`, `h`
 /// or `d`). Throws std::invalid_argument with a message naming the bad part.
 throttle_options parse_throttle(std::string_view spec);
@@ -158,6 +163,11 @@ struct server_stats {
     /// route, method and status.
     std::vector<response_count> responses;
     std::vector<fault_count> faults_fired;  ///< non-zero counts only, in `fault::kind` order
+
+    /// The answers counted for `method` and `route` ("/api/tokens/{token}/" for reads of single
+    /// tokens) with `status`, or with any status when `status` is 0: e.g. how many Hub reads a
+    /// service made, and how many were throttled (429).
+    [[nodiscard]] std::uint64_t count(std::string_view method, std::string_view route, unsigned status = 0) const;
 };
 
 /// The counters as compact JSON: {"connections_accepted":N,"requests":N,"connections_open":N,
