@@ -4,6 +4,8 @@
 #include "detail/failure.hpp"
 #include "detail/launch.hpp"
 
+#include <stencila/hub/datetime.hpp>
+#include <stencila/hub/error.hpp>
 #include <stencila/hub/verifier.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -51,6 +53,23 @@ std::string describe(const std::exception_ptr& e) {
     } catch (...) {
         return "an unknown error";
     }
+}
+
+// The error of a miss refused at once: no Hub call may start before `a.until` (steady clock).
+std::exception_ptr refusal(const verifier_cache::arrival& a, std::chrono::steady_clock::time_point now,
+                           const verifier_options& o) {
+    using namespace std::chrono;
+    const auto left = ceil<seconds>(a.until - now);
+    const auto wall = time_point_cast<microseconds>(system_clock::now()) + duration_cast<microseconds>(a.until - now);
+    const std::string when = "until " + format_datetime(wall) + ", in " + std::to_string(left.count()) + " s";
+    std::string what;
+    if (a.what == verifier_cache::arrival::kind::over_ceiling)
+        what = "verify: verifier_options::max_hub_calls_per_minute (" + std::to_string(o.max_hub_calls_per_minute) +
+               ") reached: no Hub call " + when;
+    else if (a.probe_out)
+        what = "verify: the Hub throttled this service (429): no Hub call until the one probing it answers";
+    else what = "verify: the Hub throttled this service (429): no Hub call " + when;
+    return std::make_exception_ptr(failure(make_error_code(error::hub_throttled), what));
 }
 
 std::uint64_t random_seed() {
@@ -119,8 +138,14 @@ void verifier_state::start(secret token, verify_handler h) {
         auto e = std::make_exception_ptr(failure(make_error_code(error::empty_token), "verify: the token is empty"));
         return complete(std::move(h), std::move(e), std::nullopt);
     }
+    if (malformed(token)) return complete(std::move(h), nullptr, std::nullopt);  // as a 404, without asking
     auto d = digest_of(token.reveal());
     start(std::move(token), d, std::move(h));
+}
+
+bool verifier_state::malformed(const secret& token) {
+    std::lock_guard lock(mutex_);
+    return cache_.malformed(token.reveal());
 }
 
 std::optional<std::optional<verified_token>> verifier_state::cached(const token_digest& d) {
@@ -136,12 +161,18 @@ void verifier_state::start(secret token, const token_digest& d, verify_handler h
     {
         std::unique_lock lock(mutex_);
         auto w = next_waiter_++;
-        auto a = cache_.arrive(d, std::chrono::steady_clock::now(), w);
+        const auto now = std::chrono::steady_clock::now();
+        auto a = cache_.arrive(d, now, w);
         switch (a.what) {
             case verifier_cache::arrival::kind::valid:
             case verifier_cache::arrival::kind::invalid:
+            case verifier_cache::arrival::kind::stale:
                 lock.unlock();
                 return complete(std::move(h), nullptr, std::move(a.answer));
+            case verifier_cache::arrival::kind::throttled:
+            case verifier_cache::arrival::kind::over_ceiling:
+                lock.unlock();
+                return complete(std::move(h), refusal(a, now, opts), std::nullopt);
             case verifier_cache::arrival::kind::call:
                 asked = public_id(token.reveal());
                 call_hub(d, a.flight, asked, std::move(token));
@@ -300,6 +331,7 @@ namespace {
 asio::awaitable<std::optional<verified_token>> verify_awaited(std::shared_ptr<verifier_state> s, secret t) {
     std::optional<token_digest> d;
     if (!t.empty()) {
+        if (s->malformed(t)) co_return std::nullopt;  // as a 404, without asking
         d = digest_of(t.reveal());
         if (auto hit = s->cached(*d)) co_return std::move(*hit);
     }

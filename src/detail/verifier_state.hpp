@@ -53,6 +53,9 @@ public:
     /// The cache's answer for digest `d` now, without waiting (`arrive`'s hits); nothing when it
     /// has none.
     std::optional<std::optional<verified_token>> cached(const token_digest& d);
+    /// Whether `token` (a non-empty one) lacks a Hub token's shape: then it is counted, and is
+    /// to be answered "invalid" at once.
+    bool malformed(const secret& token);
     void forget(const secret& token);
     [[nodiscard]] verifier_stats stats() const;
 

@@ -148,12 +148,83 @@ BOOST_AUTO_TEST_CASE(stale_if_error_serves_the_last_valid_answer_flagged_stale_w
     BOOST_TEST(f.run(v.verify(f.valid[0]))->stale);  // a timeout too
     BOOST_TEST(v.stats().stale_served == 2u);
 
-    f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 429});
-    BOOST_TEST((code_of(f, v.verify(f.valid[0])).value() == 429));  // not hidden
     f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 503});
     BOOST_TEST((code_of(f, v.verify(f.valid[1])).value() == 503));  // nothing to stand in
     auto fresh = f.run(v.verify(f.valid[0]));
     BOOST_TEST(!fresh->stale);
+    std::this_thread::sleep_for(300ms);  // past the TTL again
+
+    // A 429 ("Expected available in 60 seconds."): the Hub will not answer this service, so the
+    // last valid answer stands in too; and no Hub call starts for the stated 60 s.
+    f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 429});
+    BOOST_TEST(f.run(v.verify(f.valid[0]))->stale);
+    auto calls = v.stats().hub_calls;
+    BOOST_TEST((code_of(f, v.verify(f.valid[1])) == hub::error::hub_throttled));  // nothing to stand in
+    BOOST_TEST(f.run(v.verify(f.valid[0]))->stale);
+    BOOST_TEST(v.stats().hub_calls == calls);
+    BOOST_TEST(v.stats().throttled == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(after_a_429_misses_fail_at_once_with_hub_throttled_saying_until_when) {
+    verifier_fixture f{with_faults()};
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
+    hub::token_verifier v{c, {}};
+    f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 429, .retry_after = "120"});
+    BOOST_TEST((code_of(f, v.verify(f.valid[0])).value() == 429));  // the 429 itself, to its callers
+    try {
+        f.run(v.verify(f.bogus[0]));
+        BOOST_FAIL("a miss went through a shut gate");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == hub::error::hub_throttled));
+        const std::string what = e.what();
+        BOOST_TEST_MESSAGE(what);
+        BOOST_TEST(what.find("the Hub throttled this service (429): no Hub call until 20") != std::string::npos, what);
+        BOOST_TEST((what.find(", in 120 s") != std::string::npos || what.find(", in 119 s") != std::string::npos), what);
+        BOOST_TEST(what.find(f.bogus[0]) == std::string::npos);
+    }
+    auto st = v.stats();
+    BOOST_TEST(st.hub_calls == 1u);
+    BOOST_TEST(st.throttled == 1u);
+    BOOST_TEST(st.waiting == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_ceiling_per_minute_refuses_misses_beyond_it_and_never_hits) {
+    verifier_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    hub::token_verifier v{c, {.max_hub_calls_per_minute = 2}};
+    BOOST_TEST(f.run(v.verify(f.valid[0])).has_value());
+    BOOST_TEST(!f.run(v.verify(f.bogus[0])).has_value());
+    BOOST_TEST((code_of(f, v.verify(f.valid[1])) == hub::error::hub_throttled));
+    BOOST_TEST(f.run(v.verify(f.valid[0])).has_value());  // a hit
+    auto st = v.stats();
+    BOOST_TEST(st.hub_calls == 2u);
+    BOOST_TEST(st.over_ceiling == 1u);
+    BOOST_TEST(st.hits == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_value_not_shaped_like_a_hub_token_is_invalid_without_a_hub_call_or_an_entry) {
+    verifier_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    hub::token_verifier v{c, {}};
+    auto before = f.hub_requests();
+    int handled = 0;
+    for (const std::string bad : {"not-a-token", "3F0C9A1B4D5E6F708192A3B4C5D6E7F80123456789ABCDEF0123456789ABCDEF"}) {
+        BOOST_TEST(!f.run(v.verify(bad)).has_value());
+        v.verify(bad, [&](boost::system::error_code ec, std::optional<hub::verified_token> t) {
+            BOOST_TEST(!ec);
+            BOOST_TEST(!t.has_value());
+            ++handled;
+        });
+    }
+    f.io.restart();
+    f.io.run();
+    BOOST_TEST(handled == 2);
+    auto st = v.stats();
+    BOOST_TEST(st.malformed == 4u);
+    BOOST_TEST(f.hub_requests() == before);
+    BOOST_TEST(st.hub_calls == 0u);
+    BOOST_TEST(st.entries == 0u);
+    BOOST_TEST(st.misses == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(cancelling_one_waiter_leaves_the_hub_call_to_the_others) {

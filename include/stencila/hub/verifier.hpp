@@ -75,6 +75,10 @@ struct verifier_options {
     /// 0 = off. Otherwise, while the Hub cannot be reached or answers 5xx, a token valid within
     /// `ttl + stale_if_error` is still accepted, flagged `stale` (see the top of this file).
     std::chrono::milliseconds stale_if_error{0};
+    /// 0 = none. Otherwise at most this many Hub calls start in any 60 s (a sliding window); a
+    /// miss beyond it fails at once with `error::hub_throttled` (or is served stale, see
+    /// `stale_if_error`), so that a service stays within its Hub budget by design.
+    std::size_t max_hub_calls_per_minute = 0;
 };
 
 /// What `verify` gives for a valid token: the token's details as the Hub last gave them
@@ -96,6 +100,9 @@ struct verifier_stats {
     std::uint64_t cancelled_calls = 0;  ///< of those, calls cancelled because every caller had gone
     std::uint64_t abandoned = 0;        ///< `verify` calls cancelled before their answer
     std::uint64_t stale_served = 0;     ///< answers given stale (`stale_if_error`)
+    std::uint64_t malformed = 0;        ///< refused at once: not shaped like a Hub token (no Hub call, no entry)
+    std::uint64_t throttled = 0;        ///< misses refused at once (or served stale) after a 429, until its wait and probe
+    std::uint64_t over_ceiling = 0;     ///< misses refused at once (or served stale) by `max_hub_calls_per_minute`
     std::uint64_t evictions = 0;        ///< entries dropped before their time to stay within `max_entries`
     std::uint64_t forgotten = 0;        ///< entries dropped by `forget` or `remove`
     std::uint64_t entries = 0;          ///< cached answers now, valid and negative
