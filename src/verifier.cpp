@@ -87,9 +87,11 @@ const verifier_options& checked(const verifier_options& o) {
 
 }  // namespace
 
-token_source tokens_source(const client& c) {
+token_source tokens_source(const client& c, const secret* service_key) {
     auto tokens = c.tokens();
-    return {[tokens](secret t) { return read_or_nothing(tokens, std::move(t)); },
+    auto readers = tokens;  // `with` copies the key: it lives in the view's settings
+    if (service_key) readers = tokens.with({.api_key = *service_key, .authorize_reads = true});
+    return {[readers](secret t) { return read_or_nothing(readers, std::move(t)); },
             [tokens](secret t) { return tokens.remove(std::move(t)); }};
 }
 
@@ -110,12 +112,12 @@ scoped_token_source::~scoped_token_source() {
     installed_source = std::move(previous_);
 }
 
-token_source source_for(const client& c) {
+token_source source_for(const client& c, const secret* service_key) {
     {
         std::lock_guard lock(source_mutex);
         if (installed_source) return *installed_source;
     }
-    return tokens_source(c);
+    return tokens_source(c, service_key);
 }
 
 // One Hub call in flight: its strand, and the signal that cancels it. Both are used on the
@@ -321,6 +323,14 @@ token_verifier::token_verifier(client hub, verifier_options o) {
     const auto& opts = hub.config();
     state_ = std::make_shared<detail::verifier_state>(hub.get_executor(), o, detail::source_for(hub), opts.logger,
                                                       opts.min_log_level);
+}
+
+token_verifier::token_verifier(client hub, verifier_options o, const secret& service_key) {
+    if (service_key.empty())
+        throw detail::failure(make_error_code(error::invalid_argument), "token_verifier: the service key is empty");
+    const auto& opts = hub.config();
+    state_ = std::make_shared<detail::verifier_state>(hub.get_executor(), o, detail::source_for(hub, &service_key),
+                                                      opts.logger, opts.min_log_level);
 }
 
 namespace detail {

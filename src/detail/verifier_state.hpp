@@ -34,8 +34,9 @@ struct token_source {
     std::function<boost::asio::awaitable<void>(secret)> remove;
 };
 
-/// The source of a real verifier: `c.tokens()`, a 404 from `read` turned into nothing.
-token_source tokens_source(const client& c);
+/// The source of a real verifier: `c.tokens()`, a 404 from `read` turned into nothing; with
+/// `service_key`, reads send it (`call_options::authorize_reads`), removes do not.
+token_source tokens_source(const client& c, const secret* service_key = nullptr);
 
 using verify_handler = boost::asio::any_completion_handler<void(std::exception_ptr, std::optional<verified_token>)>;
 
@@ -96,7 +97,7 @@ private:
     std::optional<token_source> previous_;
 };
 
-/// The installed source, or `tokens_source(c)`.
-token_source source_for(const client& c);
+/// The installed source, or `tokens_source(c, service_key)`.
+token_source source_for(const client& c, const secret* service_key = nullptr);
 
 }  // namespace stencila::hub::detail

@@ -426,3 +426,66 @@ BOOST_AUTO_TEST_CASE(log_lines_name_tokens_by_id_and_never_hold_a_token_value) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A service key: the verifier's reads send `Authorization: Token <key>`, so the Hub counts them
+// against the key's user (here 100/hour) and not anonymously against this address (here 2/hour);
+// without one they send none. The key appears in no log line and no message.
+BOOST_AUTO_TEST_SUITE(verifier_service_key)
+
+BOOST_AUTO_TEST_CASE(reads_send_the_service_key_only_when_given_and_it_is_never_logged) {
+    emu::server_options so;
+    so.throttle.anon = {2, std::chrono::seconds(3600)};
+    so.throttle.user = {100, std::chrono::seconds(3600)};
+    verifier_fixture f{so};
+    const std::string key = f.valid[99];  // the user's own API token, as a service account's
+    std::mutex m;
+    std::string logged;
+    auto opts = without_retries(f.options());
+    opts.min_log_level = hub::log_level::debug;
+    opts.logger = [&](hub::log_level, std::string_view line) {
+        std::lock_guard lock(m);
+        logged.append(line).append("\n");
+    };
+    opts.api_key = hub::secret{key};  // the client's key: read still sends none by default
+    hub::client c{f.io.get_executor(), opts};
+
+    hub::token_verifier anonymous{c, {}};
+    BOOST_TEST(f.run(anonymous.verify(f.valid[0])).has_value());
+    BOOST_TEST(!f.run(anonymous.verify(f.bogus[0])).has_value());
+    BOOST_TEST((code_of(f, anonymous.verify(f.valid[1])).value() == 429));  // the address's budget is spent
+
+    hub::token_verifier keyed{c, {}, hub::secret{key}};
+    for (std::size_t i = 1; i <= 5; ++i) {
+        BOOST_TEST(f.run(keyed.verify(f.valid[i])).has_value());
+        BOOST_TEST(!f.run(keyed.verify(f.bogus[i])).has_value());
+    }
+    BOOST_TEST(keyed.stats().hub_errors == 0u);
+    BOOST_TEST(keyed.stats().hub_calls == 10u);
+    std::lock_guard lock(m);
+    BOOST_TEST(logged.find("verifier: asking the Hub") != std::string::npos);  // the log was on
+    BOOST_TEST(logged.find(key) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_service_key_is_an_error_not_invalid_and_its_message_holds_no_key) {
+    verifier_fixture f;
+    const std::string wrong(64, 'e');
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
+    hub::token_verifier keyed{c, {}, hub::secret{wrong}};
+    try {
+        f.run(keyed.verify(f.valid[0]));
+        BOOST_FAIL("a read with a wrong key was answered");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 403u);  // "Invalid token.": so the header was sent
+        BOOST_TEST(std::string(e.what()).find(wrong) == std::string::npos);
+    }
+    hub::token_verifier anonymous{c, {}};
+    BOOST_TEST(f.run(anonymous.verify(f.valid[0])).has_value());  // no key sent: answered
+    try {
+        hub::token_verifier empty{c, {}, hub::secret{}};
+        BOOST_FAIL("an empty service key was taken");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == hub::error::invalid_argument));
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

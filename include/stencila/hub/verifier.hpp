@@ -122,6 +122,17 @@ public:
     /// @throws boost::system::system_error with `error::invalid_argument` for a negative
     ///         duration in `o`
     explicit token_verifier(client hub, verifier_options o = {});
+    /// A verifier whose Hub reads carry `Authorization: <api_key_prefix> <service_key>` (a
+    /// service account's API token), so that the Hub counts them against that user's budget
+    /// (5000/hour) rather than anonymously against this host's address (100/hour): see
+    /// "Budgets" at the top of this file. `remove` still sends no `Authorization`. The key is a
+    /// secret: never in a message, a log line or a counter.
+    /// @param hub         the client whose `tokens()` answer
+    /// @param o           how to cache
+    /// @param service_key the API token the reads send; copied
+    /// @throws boost::system::system_error with `error::invalid_argument` for an empty key, one
+    ///         holding a line break, or a negative duration in `o`
+    token_verifier(client hub, verifier_options o, const secret& service_key);
 
     /// Whether `token` is a valid Hub token now: its details, from the cache or from one
     /// `GET /tokens/{token}/` (which also pushes the token's expiry 7 days ahead, as every read
