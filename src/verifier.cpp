@@ -60,7 +60,8 @@ std::exception_ptr refusal(const verifier_cache::arrival& a, std::chrono::steady
                            const verifier_options& o) {
     using namespace std::chrono;
     const auto left = ceil<seconds>(a.until - now);
-    const auto wall = time_point_cast<microseconds>(system_clock::now()) + duration_cast<microseconds>(a.until - now);
+    // Whole seconds, rounded up: no call before then.
+    const auto wall = ceil<seconds>(time_point_cast<microseconds>(system_clock::now()) + duration_cast<microseconds>(a.until - now));
     const std::string when = "until " + format_datetime(wall) + ", in " + std::to_string(left.count()) + " s";
     std::string what;
     if (a.what == verifier_cache::arrival::kind::over_ceiling)
