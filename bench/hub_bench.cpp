@@ -257,7 +257,10 @@ int cmd_verify(const bench::flags& f) {
     auto burst = static_cast<std::size_t>(f.num("burst", 10'000));
     auto calls = static_cast<std::size_t>(f.num("calls", 100'000));
     std::vector<std::string> presented = s.tokens;
-    for (std::size_t i = 0; i < distinct; ++i) presented.push_back("bogus-token-" + std::to_string(i) + "-0123456789abcdef");
+    for (std::size_t i = 0; i < distinct; ++i) {
+        auto n = std::to_string(i);  // shaped like a Hub token (64 hex digits), or the verifier would not ask
+        presented.push_back(std::string(64 - n.size(), 'b') + n);
+    }
     bench::measure cold(s.emulator_pid), cached(s.emulator_pid), reads(s.emulator_pid);
     hub::verifier_stats vs;
     hub::call_stats burst_calls;

@@ -37,6 +37,7 @@ std::shared_ptr<const call_settings> call_settings::with(const call_options& ove
         c->attempt_timeout_name = "call_options::attempt_timeout";
     }
     if (overrides.retry) c->retry = *overrides.retry;
+    if (overrides.authorize_reads) c->authorize_reads = true;
     return c;
 }
 

@@ -44,6 +44,7 @@ public:
             case error::incomplete_listing: return "the listing ended before its count";
             case error::inconsistent_page: return "a page holds more items than its count leaves room for";
             case error::walk_timeout: return "the walk's deadline passed";
+            case error::hub_throttled: return "the verifier started no Hub call (throttled, or over its ceiling)";
         }
         return "unknown stencila.hub error";
     }
@@ -104,6 +105,7 @@ std::ostream& operator<<(std::ostream& os, error e) {
         case error::incomplete_listing: name = "incomplete_listing"; break;
         case error::inconsistent_page: name = "inconsistent_page"; break;
         case error::walk_timeout: name = "walk_timeout"; break;
+        case error::hub_throttled: name = "hub_throttled"; break;
     }
     if (!name) return os << "error(" << static_cast<int>(e) << ")";
     return os << "error::" << name;

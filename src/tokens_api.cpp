@@ -66,7 +66,7 @@ asio::awaitable<created_token> do_create(state_ptr s, call_ptr c, std::string bo
 // The request comes made (its frame holds no target besides it): reads are what callers queue by
 // the thousand behind a busy pool (W3).
 asio::awaitable<token> do_read(state_ptr s, call_ptr c, http_request req, secret token) {
-    const std::array<std::string_view, 1> secrets{token.reveal()};
+    const std::array<std::string_view, 2> secrets{token.reveal(), c->api_key.reveal()};
     req.secrets = secrets;
     req.call = c.get();
     http_response r;
@@ -135,7 +135,9 @@ asio::awaitable<token_page> tokens_api::list(std::optional<std::int64_t> limit, 
 
 asio::awaitable<token> tokens_api::read(secret token) const {
     auto target = detail::checked_token_target(*state_, token);
-    return do_read(state_, call_, http_request{http_method::get, std::move(target), detail_route, {}, false}, std::move(token));
+    // No `Authorization` unless the view asks for it (call_options::authorize_reads).
+    return do_read(state_, call_, http_request{http_method::get, std::move(target), detail_route, {}, call_->authorize_reads},
+                   std::move(token));
 }
 
 namespace {

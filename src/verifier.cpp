@@ -4,6 +4,8 @@
 #include "detail/failure.hpp"
 #include "detail/launch.hpp"
 
+#include <stencila/hub/datetime.hpp>
+#include <stencila/hub/error.hpp>
 #include <stencila/hub/verifier.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -53,6 +55,24 @@ std::string describe(const std::exception_ptr& e) {
     }
 }
 
+// The error of a miss refused at once: no Hub call may start before `a.until` (steady clock).
+std::exception_ptr refusal(const verifier_cache::arrival& a, std::chrono::steady_clock::time_point now,
+                           const verifier_options& o) {
+    using namespace std::chrono;
+    const auto left = ceil<seconds>(a.until - now);
+    // Whole seconds, rounded up: no call before then.
+    const auto wall = ceil<seconds>(time_point_cast<microseconds>(system_clock::now()) + duration_cast<microseconds>(a.until - now));
+    const std::string when = "until " + format_datetime(wall) + ", in " + std::to_string(left.count()) + " s";
+    std::string what;
+    if (a.what == verifier_cache::arrival::kind::over_ceiling)
+        what = "verify: verifier_options::max_hub_calls_per_minute (" + std::to_string(o.max_hub_calls_per_minute) +
+               ") reached: no Hub call " + when;
+    else if (a.probe_out)
+        what = "verify: the Hub throttled this service (429): no Hub call until the one probing it answers";
+    else what = "verify: the Hub throttled this service (429): no Hub call " + when;
+    return std::make_exception_ptr(failure(make_error_code(error::hub_throttled), what));
+}
+
 std::uint64_t random_seed() {
     std::random_device rd;
     return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
@@ -68,9 +88,11 @@ const verifier_options& checked(const verifier_options& o) {
 
 }  // namespace
 
-token_source tokens_source(const client& c) {
+token_source tokens_source(const client& c, const secret* service_key) {
     auto tokens = c.tokens();
-    return {[tokens](secret t) { return read_or_nothing(tokens, std::move(t)); },
+    auto readers = tokens;  // `with` copies the key: it lives in the view's settings
+    if (service_key) readers = tokens.with({.api_key = *service_key, .authorize_reads = true});
+    return {[readers](secret t) { return read_or_nothing(readers, std::move(t)); },
             [tokens](secret t) { return tokens.remove(std::move(t)); }};
 }
 
@@ -91,12 +113,12 @@ scoped_token_source::~scoped_token_source() {
     installed_source = std::move(previous_);
 }
 
-token_source source_for(const client& c) {
+token_source source_for(const client& c, const secret* service_key) {
     {
         std::lock_guard lock(source_mutex);
         if (installed_source) return *installed_source;
     }
-    return tokens_source(c);
+    return tokens_source(c, service_key);
 }
 
 // One Hub call in flight: its strand, and the signal that cancels it. Both are used on the
@@ -119,8 +141,14 @@ void verifier_state::start(secret token, verify_handler h) {
         auto e = std::make_exception_ptr(failure(make_error_code(error::empty_token), "verify: the token is empty"));
         return complete(std::move(h), std::move(e), std::nullopt);
     }
+    if (malformed(token)) return complete(std::move(h), nullptr, std::nullopt);  // as a 404, without asking
     auto d = digest_of(token.reveal());
     start(std::move(token), d, std::move(h));
+}
+
+bool verifier_state::malformed(const secret& token) {
+    std::lock_guard lock(mutex_);
+    return cache_.malformed(token.reveal());
 }
 
 std::optional<std::optional<verified_token>> verifier_state::cached(const token_digest& d) {
@@ -136,12 +164,18 @@ void verifier_state::start(secret token, const token_digest& d, verify_handler h
     {
         std::unique_lock lock(mutex_);
         auto w = next_waiter_++;
-        auto a = cache_.arrive(d, std::chrono::steady_clock::now(), w);
+        const auto now = std::chrono::steady_clock::now();
+        auto a = cache_.arrive(d, now, w);
         switch (a.what) {
             case verifier_cache::arrival::kind::valid:
             case verifier_cache::arrival::kind::invalid:
+            case verifier_cache::arrival::kind::stale:
                 lock.unlock();
                 return complete(std::move(h), nullptr, std::move(a.answer));
+            case verifier_cache::arrival::kind::throttled:
+            case verifier_cache::arrival::kind::over_ceiling:
+                lock.unlock();
+                return complete(std::move(h), refusal(a, now, opts), std::nullopt);
             case verifier_cache::arrival::kind::call:
                 asked = public_id(token.reveal());
                 call_hub(d, a.flight, asked, std::move(token));
@@ -292,6 +326,14 @@ token_verifier::token_verifier(client hub, verifier_options o) {
                                                       opts.min_log_level);
 }
 
+token_verifier::token_verifier(client hub, verifier_options o, const secret& service_key) {
+    if (service_key.empty())
+        throw detail::failure(make_error_code(error::invalid_argument), "token_verifier: the service key is empty");
+    const auto& opts = hub.config();
+    state_ = std::make_shared<detail::verifier_state>(hub.get_executor(), o, detail::source_for(hub, &service_key),
+                                                      opts.logger, opts.min_log_level);
+}
+
 namespace detail {
 namespace {
 
@@ -300,6 +342,7 @@ namespace {
 asio::awaitable<std::optional<verified_token>> verify_awaited(std::shared_ptr<verifier_state> s, secret t) {
     std::optional<token_digest> d;
     if (!t.empty()) {
+        if (s->malformed(t)) co_return std::nullopt;  // as a 404, without asking
         d = digest_of(t.reveal());
         if (auto hit = s->cached(*d)) co_return std::move(*hit);
     }

@@ -14,6 +14,7 @@ failure_kind classify(const std::exception_ptr& e) {
     try {
         std::rethrow_exception(e);
     } catch (const api_error& x) {
+        if (x.status() == 429) return failure_kind::throttled;
         return x.status() >= 500 ? failure_kind::unreachable : failure_kind::refused;
     } catch (const boost::system::system_error& x) {
         if (x.code() == boost::asio::error::operation_aborted) return failure_kind::cancelled;
@@ -23,6 +24,16 @@ failure_kind classify(const std::exception_ptr& e) {
     } catch (...) {
         return failure_kind::refused;
     }
+}
+
+std::optional<std::chrono::milliseconds> stated_throttle(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const api_error& x) {
+        if (x.status() == 429) return x.retry_after();
+    } catch (...) {
+    }
+    return std::nullopt;
 }
 
 std::string public_id(std::string_view token) {
@@ -50,7 +61,7 @@ std::size_t verifier_cache::digest_hash::operator()(const token_digest& d) const
 }
 
 verifier_cache::verifier_cache(const verifier_options& o, std::uint64_t seed)
-    : opts_(o), hash_{seed}, neg_cap_(std::max<std::size_t>(1, o.max_entries * negative_share_percent / 100)),
+    : opts_(o), policy_(o), hash_{seed}, neg_cap_(std::max<std::size_t>(1, o.max_entries * negative_share_percent / 100)),
       flights_(16, digest_hash{seed}) {}
 
 // The index.
@@ -272,8 +283,34 @@ verifier_cache::arrival verifier_cache::lookup(const token_digest& d, time_point
     return {arrival::kind::call};
 }
 
+bool verifier_cache::malformed(std::string_view token) {
+    if (has_token_shape(token)) return false;
+    ++stats_.malformed;
+    return true;
+}
+
+// No call may start: the last valid answer, stale, where `stale_if_error` keeps one; else the
+// refusal. Nobody waits.
+verifier_cache::arrival verifier_cache::refuse(const token_digest& d, hub_call_policy::verdict v, time_point now) {
+    const bool throttled = v.what == hub_call_policy::verdict::kind::throttled;
+    ++(throttled ? stats_.throttled : stats_.over_ceiling);
+    if (opts_.stale_if_error.count() > 0) {
+        if (auto s = find(d); s != empty_cell && at(s).valid && now < at(s).keep_until) {
+            ++stats_.stale_served;
+            return {arrival::kind::stale, verified_token{at(s).details, true}};
+        }
+    }
+    arrival a{throttled ? arrival::kind::throttled : arrival::kind::over_ceiling};
+    a.until = v.until;
+    a.probe_out = throttled && now >= v.until;
+    return a;
+}
+
 verifier_cache::arrival verifier_cache::arrive(const token_digest& d, time_point now, waiter_id w) {
     if (auto a = lookup(d, now); a.what != arrival::kind::call) return a;
+    if (!flights_.contains(d)) {  // a call would start: may it?
+        if (auto v = policy_.ask(now); v.what != hub_call_policy::verdict::kind::go) return refuse(d, v, now);
+    }
     ++stats_.misses;
     ++waiting_;
     auto [it, first] = flights_.try_emplace(d);
@@ -283,6 +320,7 @@ verifier_cache::arrival verifier_cache::arrive(const token_digest& d, time_point
         return {arrival::kind::join, {}, it->second.id};
     }
     it->second.id = next_flight_++;
+    policy_.started(it->second.id, now);
     ++stats_.hub_calls;
     return {arrival::kind::call, {}, it->second.id};
 }
@@ -300,12 +338,14 @@ std::optional<verifier_cache::flight_id> verifier_cache::leave(const token_diges
     auto id = it->second.id;
     flights_.erase(it);
     ++stats_.cancelled_calls;
+    policy_.ended(id, {}, std::nullopt, true);  // no answer: if it was the probe, the next call probes
     return id;
 }
 
 verifier_cache::settlement verifier_cache::settle(const token_digest& d, flight_id f, hub_answer a, time_point now,
                                                   timestamp wall_now) {
     settlement out;
+    policy_.ended(f, now, a.throttled_for, false);  // an abandoned call's 429 shuts the gate too
     auto it = flights_.find(d);
     if (it == flights_.end() || it->second.id != f) return out;  // abandoned: nobody waits, nothing cached
     flight done = std::move(it->second);
@@ -325,7 +365,8 @@ verifier_cache::settlement verifier_cache::settle(const token_digest& d, flight_
         case hub_answer::kind::failed: break;
     }
     ++stats_.hub_errors;
-    if (a.failure == failure_kind::unreachable && opts_.stale_if_error.count() > 0) {
+    const bool hub_unavailable = a.failure == failure_kind::unreachable || a.failure == failure_kind::throttled;
+    if (hub_unavailable && opts_.stale_if_error.count() > 0) {
         if (auto s = find(d); s != empty_cell && at(s).valid && now < at(s).keep_until) {
             out.what = settlement::kind::stale;
             out.answer = verified_token{at(s).details, true};

@@ -22,6 +22,7 @@ struct call_settings {
     const char* request_timeout_name = "timeouts.request";
     const char* attempt_timeout_name = "timeouts.attempt";
     retry_policy retry{};
+    bool authorize_reads = false;  ///< `read` sends `authorization` too (call_options::authorize_reads)
 
     /// The client's own.
     static std::shared_ptr<const call_settings> of(const options& o);

@@ -42,6 +42,7 @@
 #pragma once
 
 #include "detail/token_digest.hpp"
+#include "detail/verifier_policy.hpp"
 
 #include <stencila/hub/datetime.hpp>
 #include <stencila/hub/verifier.hpp>
@@ -60,11 +61,14 @@ namespace stencila::hub::detail {
 /// How a Hub call that did not answer 200 or 404 failed.
 enum class failure_kind {
     unreachable,  ///< transport error, timeout, malformed answer, or 5xx: a stale answer may stand in
-    refused,      ///< any other status (403, 429...) or error: passed on as it is
+    throttled,    ///< 429: the Hub refuses to answer this service for now; a stale answer may stand in
+    refused,      ///< any other status (403...) or error: passed on as it is
     cancelled,    ///< `operation_aborted`: the call was cancelled
 };
 /// Sorts an exception from `tokens_api::read` (`api_error`, `system_error`, anything else).
 failure_kind classify(const std::exception_ptr& e);
+/// The wait a 429 `api_error` states ("Expected available in N seconds."); nothing otherwise.
+std::optional<std::chrono::milliseconds> stated_throttle(const std::exception_ptr& e);
 
 /// How to name `token` in a log line: its first 8 characters (the public id the Hub lists),
 /// letters and digits only (others shown as `?`); "(short)" for a token under 16 characters,
@@ -77,12 +81,14 @@ struct hub_answer {
     std::optional<token> details{};  ///< for `valid`
     std::exception_ptr error{};      ///< for `failed`
     failure_kind failure = failure_kind::refused;
+    std::optional<std::chrono::milliseconds> throttled_for{};  ///< for a 429 with a stated wait
 
     static hub_answer valid(token t) { return {kind::valid, std::move(t), {}, {}}; }
     static hub_answer not_found() { return {kind::not_found, {}, {}, {}}; }
     static hub_answer failed(std::exception_ptr e) {
         auto f = classify(e);
-        return {kind::failed, {}, std::move(e), f};
+        auto w = stated_throttle(e);
+        return {kind::failed, {}, std::move(e), f, w};
     }
 };
 
@@ -95,12 +101,21 @@ public:
     /// `seed` keys the index's hash, so that tokens chosen to collide in it cannot be found.
     verifier_cache(const verifier_options& o, std::uint64_t seed);
 
+    /// Whether `token` lacks the shape of a Hub token (verifier_policy.hpp): then it is to be
+    /// answered "invalid" at once, counted in `malformed`, with no entry and no call.
+    bool malformed(std::string_view token);
+
     /// What a `verify` of digest `d` at `now` gets: an answer from the cache, or a call to start
-    /// (`call`: waiter `w` is its first), or a call in flight to wait for (`join`).
+    /// (`call`: waiter `w` is its first), or a call in flight to wait for (`join`); or, when no
+    /// call may start now (after a 429, or over `max_hub_calls_per_minute`), a refusal at once
+    /// (`throttled`, `over_ceiling`: nobody waits) or the last valid answer flagged stale
+    /// (`stale`, under `stale_if_error`).
     struct arrival {
-        enum class kind { valid, invalid, call, join } what = kind::call;
-        std::optional<verified_token> answer{};  ///< for `valid`
+        enum class kind { valid, invalid, call, join, stale, throttled, over_ceiling } what = kind::call;
+        std::optional<verified_token> answer{};  ///< for `valid` and `stale`
         flight_id flight = 0;                    ///< for `call` and `join`
+        time_point until{};                      ///< for `throttled` and `over_ceiling`: no call before
+        bool probe_out = false;                  ///< for `throttled`: the wait is over, a probe is out
     };
     arrival arrive(const token_digest& d, time_point now, waiter_id w);
     /// `arrive` without waiting: the cache's answer (`valid` or `invalid`, counted as `arrive`
@@ -187,7 +202,10 @@ private:
     std::uint32_t take_slot(time_point now, unsigned ring);
     void store(const token_digest& d, const hub_answer& a, time_point now, timestamp wall_now);
 
+    arrival refuse(const token_digest& d, hub_call_policy::verdict v, time_point now);
+
     verifier_options opts_;
+    hub_call_policy policy_;
     digest_hash hash_;
     std::vector<std::unique_ptr<slot[]>> chunks_;  // chunk_slots each, the last one up to max_entries
     std::size_t slot_count_ = 0;                   // slots in use or freed

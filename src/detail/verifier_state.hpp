@@ -34,8 +34,9 @@ struct token_source {
     std::function<boost::asio::awaitable<void>(secret)> remove;
 };
 
-/// The source of a real verifier: `c.tokens()`, a 404 from `read` turned into nothing.
-token_source tokens_source(const client& c);
+/// The source of a real verifier: `c.tokens()`, a 404 from `read` turned into nothing; with
+/// `service_key`, reads send it (`call_options::authorize_reads`), removes do not.
+token_source tokens_source(const client& c, const secret* service_key = nullptr);
 
 using verify_handler = boost::asio::any_completion_handler<void(std::exception_ptr, std::optional<verified_token>)>;
 
@@ -53,6 +54,9 @@ public:
     /// The cache's answer for digest `d` now, without waiting (`arrive`'s hits); nothing when it
     /// has none.
     std::optional<std::optional<verified_token>> cached(const token_digest& d);
+    /// Whether `token` (a non-empty one) lacks a Hub token's shape: then it is counted, and is
+    /// to be answered "invalid" at once.
+    bool malformed(const secret& token);
     void forget(const secret& token);
     [[nodiscard]] verifier_stats stats() const;
 
@@ -93,7 +97,7 @@ private:
     std::optional<token_source> previous_;
 };
 
-/// The installed source, or `tokens_source(c)`.
-token_source source_for(const client& c);
+/// The installed source, or `tokens_source(c, service_key)`.
+token_source source_for(const client& c, const secret* service_key = nullptr);
 
 }  // namespace stencila::hub::detail

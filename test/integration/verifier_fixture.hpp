@@ -21,6 +21,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -30,6 +31,24 @@ namespace asio = boost::asio;
 namespace hub = stencila::hub;
 
 using answers = std::vector<std::optional<hub::verified_token>>;
+
+/// `s` in lower-case hex digits.
+inline std::string hex_of(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        char part[3];
+        std::snprintf(part, sizeof part, "%02x", c);
+        out += part;
+    }
+    return out;
+}
+/// A token shaped like the Hub's (64 lower-case hex digits) named by `tag` (at most 32
+/// characters): its hex, then zeros. The verifier refuses any other shape without asking.
+inline std::string shaped(std::string_view tag) {
+    auto t = hex_of(tag);
+    t.resize(64, '0');
+    return t;
+}
 
 /// `n` random tokens shaped like the Hub's (64 lower-case hex digits), from a fixed seed.
 inline std::vector<std::string> bogus_tokens(std::size_t n, unsigned seed) {

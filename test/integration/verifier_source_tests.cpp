@@ -25,6 +25,7 @@ namespace {
 // Answers like the Hub, from a table: each token's details with an expiry `lifetime` from the
 // moment of the read; counts the reads of each token. A token named "gate..." is never
 // answered: its read waits until it is cancelled, and notes that it was. One named "slow..."
+// (tokens are `shaped` from these names: the names' hex starts them)
 // is valid, answered after 1 to 4 ms.
 struct fake_hub : std::enable_shared_from_this<fake_hub> {
     std::mutex m;
@@ -46,14 +47,14 @@ struct fake_hub : std::enable_shared_from_this<fake_hub> {
             ++self->reads[value];
             if (auto it = self->lifetime.find(value); it != self->lifetime.end()) life = it->second;
         }
-        if (value.starts_with("gate")) {
+        if (value.starts_with(hex_of("gate"))) {
             asio::steady_timer never(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
             auto [ec] = co_await never.async_wait(asio::as_tuple(asio::use_awaitable));
             std::lock_guard lock(self->m);
             self->gate_cancelled = ec == asio::error::operation_aborted;
             throw boost::system::system_error(ec);
         }
-        if (value.starts_with("slow")) {
+        if (value.starts_with(hex_of("slow"))) {
             asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(1 + self->slow_reads++ % 4));
             auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             if (ec) throw boost::system::system_error(ec);
@@ -94,7 +95,7 @@ BOOST_AUTO_TEST_SUITE(verifier_over_a_fake_source)
 BOOST_AUTO_TEST_CASE(a_token_expiring_before_the_ttl_is_asked_for_again_at_its_expiry) {
     asio::io_context io;
     auto h = std::make_shared<fake_hub>();
-    const std::string soon = "soon-0123456789abcdef", later = "later-0123456789abcdef";
+    const std::string soon = shaped("soon"), later = shaped("later");
     h->lifetime[soon] = 500ms;
     h->lifetime[later] = 7 * 24h;
     auto v = make_verifier(io, h, {.ttl = 600s});
@@ -113,7 +114,7 @@ BOOST_AUTO_TEST_CASE(the_hub_call_sees_its_cancellation_when_every_waiter_has_go
     asio::io_context io;
     auto h = std::make_shared<fake_hub>();
     auto v = make_verifier(io, h, {});
-    const std::string gate = "gate-0123456789abcdef";
+    const std::string gate = shaped("gate");
     std::vector<asio::cancellation_signal> signals(3);
     std::vector<boost::system::error_code> codes(3);
     for (std::size_t i = 0; i < 3; ++i)
@@ -157,7 +158,7 @@ BOOST_AUTO_TEST_CASE(callers_cancelled_while_answers_land_on_many_threads_each_c
     std::deque<caller> callers;
     for (int i = 0; i < n; ++i) {
         auto& c = callers.emplace_back(io);
-        auto token = "slow-" + std::to_string(i % 40) + "-0123456789abcdef";
+        auto token = shaped("slow-" + std::to_string(i % 40));
         asio::post(c.strand, [&c, &v, token, i] {
             v.verify(token, asio::bind_cancellation_slot(
                                 c.signal.slot(), asio::bind_executor(c.strand, [&c](boost::system::error_code ec,

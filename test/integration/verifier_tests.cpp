@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <mutex>
+#include <regex>
 #include <thread>
 
 using namespace test;
@@ -148,12 +149,93 @@ BOOST_AUTO_TEST_CASE(stale_if_error_serves_the_last_valid_answer_flagged_stale_w
     BOOST_TEST(f.run(v.verify(f.valid[0]))->stale);  // a timeout too
     BOOST_TEST(v.stats().stale_served == 2u);
 
-    f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 429});
-    BOOST_TEST((code_of(f, v.verify(f.valid[0])).value() == 429));  // not hidden
     f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 503});
     BOOST_TEST((code_of(f, v.verify(f.valid[1])).value() == 503));  // nothing to stand in
     auto fresh = f.run(v.verify(f.valid[0]));
     BOOST_TEST(!fresh->stale);
+    std::this_thread::sleep_for(300ms);  // past the TTL again
+
+    // A 429 ("Expected available in 60 seconds."): the Hub will not answer this service, so the
+    // last valid answer stands in too; and no Hub call starts for the stated 60 s.
+    f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 429});
+    BOOST_TEST(f.run(v.verify(f.valid[0]))->stale);
+    auto calls = v.stats().hub_calls;
+    BOOST_TEST((code_of(f, v.verify(f.valid[1])) == hub::error::hub_throttled));  // nothing to stand in
+    BOOST_TEST(f.run(v.verify(f.valid[0]))->stale);
+    BOOST_TEST(v.stats().hub_calls == calls);
+    BOOST_TEST(v.stats().throttled == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(after_a_429_misses_fail_at_once_with_hub_throttled_saying_until_when) {
+    verifier_fixture f{with_faults()};
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
+    hub::token_verifier v{c, {}};
+    f.server.inject({.what = emu::fault::kind::status, .method = "GET", .status = 429, .retry_after = "120"});
+    BOOST_TEST((code_of(f, v.verify(f.valid[0])).value() == 429));  // the 429 itself, to its callers
+    try {
+        f.run(v.verify(f.bogus[0]));
+        BOOST_FAIL("a miss went through a shut gate");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == hub::error::hub_throttled));
+        const std::string what = e.what();
+        BOOST_TEST_MESSAGE(what);
+        // As README.md shows it.
+        static const std::regex form{"verify: the Hub throttled this service \\(429\\): no Hub call until "
+                                     "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, in 1(19|20) s: .*"};
+        BOOST_TEST(std::regex_match(what, form), what);
+        BOOST_TEST(what.find(f.bogus[0]) == std::string::npos);
+    }
+    auto st = v.stats();
+    BOOST_TEST(st.hub_calls == 1u);
+    BOOST_TEST(st.throttled == 1u);
+    BOOST_TEST(st.waiting == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_ceiling_per_minute_refuses_misses_beyond_it_and_never_hits) {
+    verifier_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    hub::token_verifier v{c, {.max_hub_calls_per_minute = 2}};
+    BOOST_TEST(f.run(v.verify(f.valid[0])).has_value());
+    BOOST_TEST(!f.run(v.verify(f.bogus[0])).has_value());
+    try {
+        f.run(v.verify(f.valid[1]));
+        BOOST_FAIL("a miss went over the ceiling");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == hub::error::hub_throttled));
+        static const std::regex form{"verify: verifier_options::max_hub_calls_per_minute \\(2\\) reached: no Hub call "
+                                     "until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, in (59|60) s: .*"};
+        BOOST_TEST(std::regex_match(std::string(e.what()), form), e.what());
+    }
+    BOOST_TEST(f.run(v.verify(f.valid[0])).has_value());  // a hit
+    auto st = v.stats();
+    BOOST_TEST(st.hub_calls == 2u);
+    BOOST_TEST(st.over_ceiling == 1u);
+    BOOST_TEST(st.hits == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_value_not_shaped_like_a_hub_token_is_invalid_without_a_hub_call_or_an_entry) {
+    verifier_fixture f;
+    hub::client c{f.io.get_executor(), f.options()};
+    hub::token_verifier v{c, {}};
+    auto before = f.hub_requests();
+    int handled = 0;
+    for (const std::string bad : {"not-a-token", "3F0C9A1B4D5E6F708192A3B4C5D6E7F80123456789ABCDEF0123456789ABCDEF"}) {
+        BOOST_TEST(!f.run(v.verify(bad)).has_value());
+        v.verify(bad, [&](boost::system::error_code ec, std::optional<hub::verified_token> t) {
+            BOOST_TEST(!ec);
+            BOOST_TEST(!t.has_value());
+            ++handled;
+        });
+    }
+    f.io.restart();
+    f.io.run();
+    BOOST_TEST(handled == 2);
+    auto st = v.stats();
+    BOOST_TEST(st.malformed == 4u);
+    BOOST_TEST(f.hub_requests() == before);
+    BOOST_TEST(st.hub_calls == 0u);
+    BOOST_TEST(st.entries == 0u);
+    BOOST_TEST(st.misses == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(cancelling_one_waiter_leaves_the_hub_call_to_the_others) {
@@ -352,6 +434,69 @@ BOOST_AUTO_TEST_CASE(log_lines_name_tokens_by_id_and_never_hold_a_token_value) {
     for (const auto& l : lines)
         for (const auto& t : {f.valid[0], f.valid[1], f.valid[2], f.bogus[0]})
             BOOST_TEST(l.find(t.substr(8)) == std::string::npos, "a token's secret part in: " << l);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A service key: the verifier's reads send `Authorization: Token <key>`, so the Hub counts them
+// against the key's user (here 100/hour) and not anonymously against this address (here 2/hour);
+// without one they send none. The key appears in no log line and no message.
+BOOST_AUTO_TEST_SUITE(verifier_service_key)
+
+BOOST_AUTO_TEST_CASE(reads_send_the_service_key_only_when_given_and_it_is_never_logged) {
+    emu::server_options so;
+    so.throttle.anon = {2, std::chrono::seconds(3600)};
+    so.throttle.user = {100, std::chrono::seconds(3600)};
+    verifier_fixture f{so};
+    const std::string key = f.valid[99];  // the user's own API token, as a service account's
+    std::mutex m;
+    std::string logged;
+    auto opts = without_retries(f.options());
+    opts.min_log_level = hub::log_level::debug;
+    opts.logger = [&](hub::log_level, std::string_view line) {
+        std::lock_guard lock(m);
+        logged.append(line).append("\n");
+    };
+    opts.api_key = hub::secret{key};  // the client's key: read still sends none by default
+    hub::client c{f.io.get_executor(), opts};
+
+    hub::token_verifier anonymous{c, {}};
+    BOOST_TEST(f.run(anonymous.verify(f.valid[0])).has_value());
+    BOOST_TEST(!f.run(anonymous.verify(f.bogus[0])).has_value());
+    BOOST_TEST((code_of(f, anonymous.verify(f.valid[1])).value() == 429));  // the address's budget is spent
+
+    hub::token_verifier keyed{c, {}, hub::secret{key}};
+    for (std::size_t i = 1; i <= 5; ++i) {
+        BOOST_TEST(f.run(keyed.verify(f.valid[i])).has_value());
+        BOOST_TEST(!f.run(keyed.verify(f.bogus[i])).has_value());
+    }
+    BOOST_TEST(keyed.stats().hub_errors == 0u);
+    BOOST_TEST(keyed.stats().hub_calls == 10u);
+    std::lock_guard lock(m);
+    BOOST_TEST(logged.find("verifier: asking the Hub") != std::string::npos);  // the log was on
+    BOOST_TEST(logged.find(key) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_service_key_is_an_error_not_invalid_and_its_message_holds_no_key) {
+    verifier_fixture f;
+    const std::string wrong(64, 'e');
+    hub::client c{f.io.get_executor(), without_retries(f.options())};
+    hub::token_verifier keyed{c, {}, hub::secret{wrong}};
+    try {
+        f.run(keyed.verify(f.valid[0]));
+        BOOST_FAIL("a read with a wrong key was answered");
+    } catch (const hub::api_error& e) {
+        BOOST_TEST(e.status() == 403u);  // "Invalid token.": so the header was sent
+        BOOST_TEST(std::string(e.what()).find(wrong) == std::string::npos);
+    }
+    hub::token_verifier anonymous{c, {}};
+    BOOST_TEST(f.run(anonymous.verify(f.valid[0])).has_value());  // no key sent: answered
+    try {
+        hub::token_verifier empty{c, {}, hub::secret{}};
+        BOOST_FAIL("an empty service key was taken");
+    } catch (const boost::system::system_error& e) {
+        BOOST_TEST((e.code() == hub::error::invalid_argument));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -36,7 +36,7 @@ BOOST_AUTO_TEST_CASE(an_error_prints_as_its_name_in_code) {
     BOOST_TEST(printed(hub::error::request_timeout) == "error::request_timeout");
     BOOST_TEST(printed(hub::error::empty_token) == "error::empty_token");
     BOOST_TEST(printed(hub::error::walk_timeout) == "error::walk_timeout");
-    for (int v = static_cast<int>(hub::error::empty_token); v <= static_cast<int>(hub::error::walk_timeout); ++v)
+    for (int v = static_cast<int>(hub::error::empty_token); v <= static_cast<int>(hub::error::hub_throttled); ++v)
         BOOST_TEST(printed(static_cast<hub::error>(v)).starts_with("error::"), "value " << v);
     BOOST_TEST(printed(static_cast<hub::error>(99)) == "error(99)");
 }

@@ -1,5 +1,6 @@
 // tokens_api over a scripted transport (src/tokens_api.cpp): the requests it builds (method,
 // target, body, Authorization) and how it maps answers to models and errors.
+#include "detail/call_settings.hpp"
 #include "detail/transport.hpp"
 #include "detail/url.hpp"
 #include "error_matchers.hpp"
@@ -229,6 +230,26 @@ BOOST_AUTO_TEST_CASE(list_with_non_positive_limit_or_negative_offset_is_rejected
     BOOST_CHECK_EXCEPTION(run(list_with(api, 10, -1)), boost::system::system_error,
                           unit::has_code(hub::error::invalid_argument));
     BOOST_TEST(http->requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(read_sends_authorization_only_from_a_view_with_authorize_reads) {
+    const std::string service_key = "service-key-0123456789";
+    http->answer(200, "OK", read_200);
+    http->answer(200, "OK", read_200);
+    http->answer(200, "OK", read_200);
+    // Kept: each request points at its view's settings.
+    auto keyed = api.with({.api_key = service_key, .authorize_reads = true});
+    auto clients_key = api.with({.authorize_reads = true});
+    auto key_alone = api.with({.api_key = service_key});  // a key alone: still none
+    (void)run(read_with(keyed, hub::secret{token_value}));
+    (void)run(read_with(clients_key, hub::secret{token_value}));
+    (void)run(read_with(key_alone, hub::secret{token_value}));
+    BOOST_REQUIRE_EQUAL(http->requests.size(), 3u);
+    BOOST_TEST(http->requests[0].authorize);
+    BOOST_TEST(http->requests[0].call->authorization == "Token " + service_key);
+    BOOST_TEST(http->requests[1].authorize);
+    BOOST_TEST(http->requests[1].call->authorization == "Token api-key-value-0123456789");
+    BOOST_TEST(!http->requests[2].authorize);
 }
 
 BOOST_AUTO_TEST_CASE(read_gets_the_percent_encoded_token_without_authorization) {

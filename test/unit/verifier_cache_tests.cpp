@@ -32,6 +32,14 @@ std::exception_ptr status_error(unsigned status) {
     d.message = "test";
     return std::make_exception_ptr(hub::api_error(std::move(d)));
 }
+// A 429 as the Hub (DRF) words it, "Expected available in N seconds.", with that wait.
+std::exception_ptr throttled_error(std::chrono::seconds wait) {
+    hub::api_error::details d;
+    d.status = 429;
+    d.message = "Request was throttled. Expected available in " + std::to_string(wait.count()) + " seconds.";
+    d.retry_after = wait;
+    return std::make_exception_ptr(hub::api_error(std::move(d)));
+}
 std::exception_ptr code_error(boost::system::error_code ec) {
     return std::make_exception_ptr(boost::system::system_error(ec));
 }
@@ -409,12 +417,13 @@ BOOST_AUTO_TEST_CASE(stale_if_error_serves_the_last_valid_answer_flagged_stale_w
     BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(503))).what == settled::error));
 }
 
-BOOST_AUTO_TEST_CASE(stale_if_error_hides_no_answer_but_an_unreachable_hub) {
+BOOST_AUTO_TEST_CASE(stale_if_error_hides_no_answer_but_an_unreachable_or_throttling_hub) {
     rig r{{.ttl = 30s, .stale_if_error = 60s}};
     auto d = rig::key("token-p-0123456789");
     r.call_valid(d);
     r.advance(31s);
-    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(429))).what == settled::error));
+    // A 429 (here with no stated wait, so no gate): the Hub will not answer us, as if unreachable.
+    BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(429))).what == settled::stale));
     BOOST_TEST((r.call(d, detail::hub_answer::failed(status_error(403))).what == settled::error));
     BOOST_TEST((r.call(d, detail::hub_answer::failed(std::make_exception_ptr(std::runtime_error("x")))).what ==
                 settled::error));
@@ -561,12 +570,12 @@ BOOST_AUTO_TEST_CASE(keys_are_sha256_digests_of_the_tokens) {
     BOOST_TEST((detail::digest_of("") != d));
 }
 
-BOOST_AUTO_TEST_CASE(failures_are_sorted_into_unreachable_refused_and_cancelled) {
+BOOST_AUTO_TEST_CASE(failures_are_sorted_into_unreachable_throttled_refused_and_cancelled) {
     using detail::failure_kind;
     BOOST_TEST((detail::classify(status_error(500)) == failure_kind::unreachable));
     BOOST_TEST((detail::classify(status_error(503)) == failure_kind::unreachable));
     BOOST_TEST((detail::classify(status_error(403)) == failure_kind::refused));
-    BOOST_TEST((detail::classify(status_error(429)) == failure_kind::refused));
+    BOOST_TEST((detail::classify(status_error(429)) == failure_kind::throttled));
     BOOST_TEST((detail::classify(code_error(boost::asio::error::connection_refused)) == failure_kind::unreachable));
     BOOST_TEST((detail::classify(code_error(hub::error::request_timeout)) == failure_kind::unreachable));
     BOOST_TEST((detail::classify(code_error(hub::error::malformed_response)) == failure_kind::unreachable));
@@ -579,6 +588,184 @@ BOOST_AUTO_TEST_CASE(log_lines_name_a_token_by_its_first_eight_letters_and_digit
     BOOST_TEST(detail::public_id("3f0c9a1b4d5e6f708192a3b4c5d6e7f8") == "3f0c9a1b");
     BOOST_TEST(detail::public_id("ab\r\nc\x1b[1mdefghijklmnopq") == "ab??c??1");
     BOOST_TEST(detail::public_id("short-secret") == "(short)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The spending rules (src/detail/verifier_policy.hpp) as the cache applies them, on the manual
+// clock: the token's shape, the throttle gate after a 429, the per-minute ceiling.
+BOOST_AUTO_TEST_SUITE(verifier_policy)
+
+const std::string hub_shaped = "3f0c9a1b4d5e6f708192a3b4c5d6e7f80123456789abcdef0123456789abcdef";
+
+BOOST_AUTO_TEST_CASE(a_hub_token_is_64_lowercase_hex_characters) {
+    BOOST_TEST(detail::has_token_shape(hub_shaped));
+    BOOST_TEST(!detail::has_token_shape(hub_shaped.substr(1)));                    // 63
+    BOOST_TEST(!detail::has_token_shape(hub_shaped + "0"));                        // 65
+    BOOST_TEST(!detail::has_token_shape("3F0C" + hub_shaped.substr(4)));           // upper case
+    BOOST_TEST(!detail::has_token_shape("g" + hub_shaped.substr(1)));              // not hex
+    BOOST_TEST(!detail::has_token_shape(hub_shaped.substr(0, 63) + " "));          // a space
+    BOOST_TEST(!detail::has_token_shape(std::string(63, 'a') + std::string(1, '\0')));
+    BOOST_TEST(!detail::has_token_shape(""));
+    BOOST_TEST(detail::has_token_shape(std::string(64, '0')));
+}
+
+BOOST_AUTO_TEST_CASE(a_value_without_the_shape_is_refused_counted_and_leaves_no_entry) {
+    rig r;
+    BOOST_TEST(r.cache.malformed("not-a-token"));
+    BOOST_TEST(r.cache.malformed(std::string(64, 'G')));
+    BOOST_TEST(!r.cache.malformed(hub_shaped));
+    auto st = r.cache.stats();
+    BOOST_TEST(st.malformed == 2u);
+    BOOST_TEST(st.entries == 0u);
+    BOOST_TEST(st.hub_calls == 0u);
+    BOOST_TEST(st.misses == 0u);
+    BOOST_TEST(st.negative_hits == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_429_with_a_wait_shuts_the_gate_then_one_probe_opens_it) {
+    rig r{{.ttl = 30s}};
+    auto a = rig::key("a"), b = rig::key("b"), c = rig::key("c");
+    auto s = r.call(a, detail::hub_answer::failed(throttled_error(120s)));
+    BOOST_TEST((s.what == settled::error));  // the 429 itself reaches its waiters
+    // Until the wait has passed: every miss refused at once, nobody waits, no call starts.
+    auto refused = r.arrive(b);
+    BOOST_TEST_REQUIRE((refused.what == arrival::throttled));
+    BOOST_TEST((refused.until == r.now + 120s));
+    BOOST_TEST(!refused.probe_out);
+    r.advance(119'999ms);
+    BOOST_TEST((r.arrive(a).what == arrival::throttled));
+    auto st = r.cache.stats();
+    BOOST_TEST(st.throttled == 2u);
+    BOOST_TEST(st.hub_calls == 1u);
+    BOOST_TEST(st.waiting == 0u);
+    BOOST_TEST(st.in_flight == 0u);
+    // The wait has passed: exactly one call, the probe; others join it (same token) or are
+    // refused until it answers.
+    r.advance(1ms);
+    auto probe = r.arrive(b);
+    BOOST_TEST_REQUIRE((probe.what == arrival::call));
+    BOOST_TEST((r.arrive(b).what == arrival::join));
+    auto meanwhile = r.arrive(c);
+    BOOST_TEST((meanwhile.what == arrival::throttled));
+    BOOST_TEST(meanwhile.probe_out);
+    BOOST_TEST(r.cache.stats().hub_calls == 2u);
+    // The probe answers: open for everyone.
+    BOOST_TEST(r.cache.settle(b, probe.flight, detail::hub_answer::valid(r.details(1)), r.now, r.wall).waiters.size() == 2u);
+    BOOST_TEST((r.arrive(c).what == arrival::call));
+    BOOST_TEST((r.arrive(a).what == arrival::call));
+    BOOST_TEST(r.cache.stats().throttled == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_probe_answered_429_shuts_the_gate_again_and_an_abandoned_probe_lets_the_next_call_probe) {
+    rig r;
+    auto a = rig::key("a"), b = rig::key("b");
+    r.call(a, detail::hub_answer::failed(throttled_error(10s)));
+    r.advance(10s);
+    r.call(a, detail::hub_answer::failed(throttled_error(30s)));  // the probe: throttled again
+    r.advance(29s);
+    BOOST_TEST((r.arrive(b).what == arrival::throttled));
+    r.advance(1s);
+    auto w = r.next_waiter;
+    auto probe = r.arrive(b);
+    BOOST_TEST_REQUIRE((probe.what == arrival::call));
+    BOOST_TEST((r.arrive(a).what == arrival::throttled));
+    BOOST_TEST((r.cache.leave(b, w) == probe.flight));  // the probe's only caller left: cancelled
+    auto next = r.arrive(a);
+    BOOST_TEST_REQUIRE((next.what == arrival::call));  // the new probe
+    BOOST_TEST((r.arrive(b).what == arrival::throttled));
+    // The abandoned probe's answer, should it come, changes nothing; the new probe's opens.
+    r.cache.settle(b, probe.flight, detail::hub_answer::not_found(), r.now, r.wall);
+    BOOST_TEST((r.arrive(b).what == arrival::throttled));
+    r.cache.settle(a, next.flight, detail::hub_answer::not_found(), r.now, r.wall);
+    BOOST_TEST((r.arrive(b).what == arrival::call));
+}
+
+BOOST_AUTO_TEST_CASE(a_429_from_a_call_that_started_before_the_gate_shut_extends_it_and_hits_are_never_refused) {
+    rig r{{.ttl = 300s}};
+    auto a = rig::key("a"), b = rig::key("b"), hit = rig::key("hit");
+    r.call_valid(hit);
+    auto first = r.arrive(a);
+    auto second = r.arrive(b);
+    r.cache.settle(a, first.flight, detail::hub_answer::failed(throttled_error(60s)), r.now, r.wall);
+    r.advance(10s);
+    // b's call started before the gate shut; its answer, a 429 with a longer wait, extends it.
+    r.cache.settle(b, second.flight, detail::hub_answer::failed(throttled_error(100s)), r.now, r.wall);
+    BOOST_TEST((r.arrive(a).until == r.now + 100s));
+    r.advance(60s);
+    BOOST_TEST((r.arrive(a).what == arrival::throttled));
+    BOOST_TEST((r.arrive(hit).what == arrival::valid));  // hits are never affected
+    // A 429 with no stated wait shuts nothing.
+    r.advance(40s);
+    r.call(a, detail::hub_answer::valid(r.details(1)));  // the probe, answered: open
+    r.call(b, detail::hub_answer::failed(status_error(429)));
+    BOOST_TEST((r.arrive(b).what == arrival::call));
+}
+
+BOOST_AUTO_TEST_CASE(the_ceiling_allows_n_calls_in_any_sliding_minute_and_refuses_misses_beyond) {
+    rig r{{.max_hub_calls_per_minute = 3}};
+    auto t = [](int i) { return rig::key("t" + std::to_string(i)); };
+    r.call_valid(t(0));  // at 0 s
+    r.advance(20s);
+    r.call_valid(t(1));  // at 20 s
+    auto joined = r.arrive(t(2));  // at 20 s: in flight
+    BOOST_TEST_REQUIRE((joined.what == arrival::call));
+    BOOST_TEST((r.arrive(t(2)).what == arrival::join));  // joining starts no call: allowed
+    auto over = r.arrive(t(3));
+    BOOST_TEST_REQUIRE((over.what == arrival::over_ceiling));
+    BOOST_TEST((over.until == r.now + 40s));  // when the call at 0 s leaves the window
+    BOOST_TEST((r.arrive(t(0)).what == arrival::valid));  // hits are never affected
+    r.advance(39'999ms);
+    BOOST_TEST((r.arrive(t(3)).what == arrival::over_ceiling));
+    r.advance(1ms);  // 60 s: the call at 0 s has left the window (sliding, not fixed)
+    BOOST_TEST((r.arrive(t(3)).what == arrival::call));
+    BOOST_TEST((r.arrive(t(4)).what == arrival::over_ceiling));
+    auto st = r.cache.stats();
+    BOOST_TEST(st.over_ceiling == 3u);
+    BOOST_TEST(st.hub_calls == 4u);
+    BOOST_TEST(st.throttled == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(no_ceiling_by_default) {
+    rig r;
+    for (int i = 0; i < 1000; ++i) BOOST_TEST_REQUIRE((r.arrive(rig::key(std::to_string(i))).what == arrival::call));
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_miss_is_served_stale_where_stale_if_error_keeps_a_valid_answer) {
+    rig r{{.ttl = 30s, .negative_ttl = 5s, .stale_if_error = 60s, .max_hub_calls_per_minute = 100}};
+    auto known = rig::key("known"), bogus = rig::key("bogus"), other = rig::key("other");
+    r.call_valid(known, 9);
+    r.call(bogus, detail::hub_answer::not_found());
+    r.advance(31s);
+    r.call(other, detail::hub_answer::failed(throttled_error(120s)));
+    auto s = r.arrive(known);
+    BOOST_TEST_REQUIRE((s.what == arrival::stale));
+    BOOST_TEST(s.answer->stale);
+    BOOST_TEST(s.answer->user == 9);
+    BOOST_TEST((r.arrive(bogus).what == arrival::throttled));  // a 404 is never served stale
+    auto st = r.cache.stats();
+    BOOST_TEST(st.stale_served == 1u);
+    BOOST_TEST(st.throttled == 2u);
+    r.advance(60s);  // past ttl + stale_if_error: nothing to serve
+    BOOST_TEST((r.arrive(known).what == arrival::throttled));
+}
+
+BOOST_AUTO_TEST_CASE(over_the_ceiling_a_miss_is_served_stale_too) {
+    rig r{{.ttl = 30s, .stale_if_error = 60s, .max_hub_calls_per_minute = 1}};
+    auto known = rig::key("known");
+    r.call_valid(known);
+    r.advance(31s);
+    BOOST_TEST((r.arrive(known).what == arrival::stale));
+    BOOST_TEST(r.cache.stats().over_ceiling == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_429_answer_is_served_stale_under_stale_if_error_and_still_shuts_the_gate) {
+    rig r{{.ttl = 30s, .stale_if_error = 60s}};
+    auto known = rig::key("known"), other = rig::key("other");
+    r.call_valid(known);
+    r.advance(31s);
+    BOOST_TEST((r.call(known, detail::hub_answer::failed(throttled_error(30s))).what == settled::stale));
+    BOOST_TEST((r.arrive(other).what == arrival::throttled));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -36,6 +36,12 @@ struct call_options {
     /// The retry policy, in place of `options::retry` (`{.max_attempts = 1}`: never retry); none
     /// (the default): the client's. The retry budget stays the client's, shared by all its calls.
     std::optional<retry_policy> retry{};
+    /// true: `read` sends `Authorization: <api_key_prefix> <api_key>` (this view's key, else the
+    /// client's) too, so that the Hub counts it against that key's user (5000/hour) rather than
+    /// anonymously against the caller's address (100/hour). false (the default): `read` sends no
+    /// `Authorization`, so a stale key cannot make it fail. `token_verifier` sets it when given
+    /// a service key. Other calls are not changed by it.
+    bool authorize_reads = false;
 };
 
 }  // namespace stencila::hub

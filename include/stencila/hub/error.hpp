@@ -50,6 +50,7 @@ enum class error {
     incomplete_listing,         ///< a walk got no more items (or `next: null`) before `count`
     inconsistent_page,          ///< a page holds more items than its offset and `count` leave room for
     walk_timeout,               ///< a walk's own deadline (`paging::deadline`) passed
+    hub_throttled,              ///< `token_verifier`: no Hub call may start now (after a 429, or over `max_hub_calls_per_minute`); nothing was sent
 };
 
 /// Prints the code as it is written in code, `error::request_timeout`, so that a test's

@@ -160,7 +160,9 @@ public:
     /// @par Sends
     /// `GET /tokens/{token}/`, the token percent-encoded in the path (never in a message or a log
     /// line: they say `{token}`), and no `Authorization` header, so a stale configured key
-    /// cannot make it fail.
+    /// cannot make it fail; unless this view was made with `call_options::authorize_reads`,
+    /// then `Authorization: <api_key_prefix> <api_key>` (the Hub's user budget, not the
+    /// anonymous one).
     /// \hubop_token{token}
     /// \hubop_running
     /// @par Errors

@@ -8,8 +8,11 @@
 // - `verify(token)`: the token's details (`verified_token`: a `token` plus `stale`) when the Hub
 //   says it is valid, nothing when the Hub answers 404 (unknown or expired). Anything else (the
 //   Hub unreachable, a timeout, 5xx, 403...) is an error, thrown, never "invalid". An empty token
-//   is `error::empty_token`, before any I/O. A call to the Hub is `tokens_api::read`, which also
-//   pushes the token's expiry 7 days ahead, as the Hub does on every use.
+//   is `error::empty_token`, before any I/O. A value not shaped like a Hub token (64 lowercase
+//   hex characters, knox's: hub-tokens-api.md §2.1 and §5) is "nothing" at once, as the Hub's
+//   404 would be (§2.3), with no Hub call and no entry (counted: `malformed`). A call to the Hub
+//   is `tokens_api::read`, which also pushes the token's expiry 7 days ahead, as the Hub does on
+//   every use.
 // - Cache: a valid answer is kept for `ttl`, never past the token's own `expiry`; a 404 for
 //   `negative_ttl`; errors are never kept. Keys are SHA-256 digests of the tokens: no token
 //   value is kept, and nothing the verifier logs or prints holds one (log lines, through the
@@ -27,7 +30,23 @@
 // - `stale_if_error` (off by default) is a security trade-off: while the Hub cannot be reached
 //   (transport errors, timeouts) or answers 5xx, a token that was valid within
 //   `ttl + stale_if_error` is still accepted, flagged `stale`, even if it was revoked meanwhile;
-//   never past the token's own `expiry`. Other answers (403, 429...) are never hidden that way.
+//   never past the token's own `expiry`. A 429, and a miss refused by the throttle gate or the
+//   ceiling (below), count as "the Hub cannot be asked" too; other answers (403...) are never
+//   hidden that way.
+// - Throttle gate: after a Hub call answered 429 with a stated wait (`api_error::retry_after`),
+//   no Hub call starts until the wait has passed; then one (the probe) goes, and other misses
+//   are refused until it answers (any answer but a 429 opens the gate; a 429 shuts it again).
+//   A refused miss fails at once with `error::hub_throttled` ("no Hub call until <time>, in N
+//   s"; counted: `throttled`) or is served stale. Callers of a token whose call is in flight
+//   still join it.
+// - Ceiling: `max_hub_calls_per_minute` (0 = none) caps the Hub calls started in any 60 s (a
+//   sliding window over their start times); a miss beyond it fails at once with the same
+//   `error::hub_throttled` (counted: `over_ceiling`) or is served stale. Hits are never refused.
+// - Budgets: the Hub (DRF) throttles every view, `GET /tokens/{token}/` included: anonymous
+//   requests 100/hour per client address, keyed ones 5000/hour per user. `list`/walks and
+//   `create()` with the API key count against that key's user; `read`, `remove` and `create`
+//   with credentials are anonymous, and so are a verifier's reads unless it is made with a
+//   service key (`token_verifier(hub, o, service_key)`: its reads send `Authorization`).
 //
 // Operations, as in tokens_api.hpp:
 // - Default form: `asio::awaitable<T>`, resuming on the awaiting coroutine's executor (an
@@ -78,6 +97,10 @@ struct verifier_options {
     /// 0 = off. Otherwise, while the Hub cannot be reached or answers 5xx, a token valid within
     /// `ttl + stale_if_error` is still accepted, flagged `stale` (see the top of this file).
     std::chrono::milliseconds stale_if_error{0};
+    /// 0 = none. Otherwise at most this many Hub calls start in any 60 s (a sliding window); a
+    /// miss beyond it fails at once with `error::hub_throttled` (or is served stale, see
+    /// `stale_if_error`), so that a service stays within its Hub budget by design.
+    std::size_t max_hub_calls_per_minute = 0;
 };
 
 /// What `verify` gives for a valid token: the token's details as the Hub last gave them
@@ -99,6 +122,9 @@ struct verifier_stats {
     std::uint64_t cancelled_calls = 0;  ///< of those, calls cancelled because every caller had gone
     std::uint64_t abandoned = 0;        ///< `verify` calls cancelled before their answer
     std::uint64_t stale_served = 0;     ///< answers given stale (`stale_if_error`)
+    std::uint64_t malformed = 0;        ///< refused at once: not shaped like a Hub token (no Hub call, no entry)
+    std::uint64_t throttled = 0;        ///< misses refused at once (or served stale) after a 429, until its wait and probe
+    std::uint64_t over_ceiling = 0;     ///< misses refused at once (or served stale) by `max_hub_calls_per_minute`
     std::uint64_t evictions = 0;        ///< entries dropped before their time to stay within `max_entries`
     std::uint64_t forgotten = 0;        ///< entries dropped by `forget` or `remove`
     std::uint64_t entries = 0;          ///< cached answers now, valid and negative
@@ -118,6 +144,17 @@ public:
     /// @throws boost::system::system_error with `error::invalid_argument` for a negative
     ///         duration in `o`
     explicit token_verifier(client hub, verifier_options o = {});
+    /// A verifier whose Hub reads carry `Authorization: <api_key_prefix> <service_key>` (a
+    /// service account's API token), so that the Hub counts them against that user's budget
+    /// (5000/hour) rather than anonymously against this host's address (100/hour): see
+    /// "Budgets" at the top of this file. `remove` still sends no `Authorization`. The key is a
+    /// secret: never in a message, a log line or a counter.
+    /// @param hub         the client whose `tokens()` answer
+    /// @param o           how to cache
+    /// @param service_key the API token the reads send; copied
+    /// @throws boost::system::system_error with `error::invalid_argument` for an empty key, one
+    ///         holding a line break, or a negative duration in `o`
+    token_verifier(client hub, verifier_options o, const secret& service_key);
 
     /// Whether `token` is a valid Hub token now: its details, from the cache or from one
     /// `GET /tokens/{token}/` (which also pushes the token's expiry 7 days ahead, as every read
@@ -128,7 +165,9 @@ public:
     /// @par Sends
     /// Nothing when the cache answers (a valid answer younger than `ttl` and the token's expiry,
     /// a 404 younger than `negative_ttl`) or when a call for this token is already in flight
-    /// (this call joins it). Otherwise `GET /tokens/{token}/`, without `Authorization`.
+    /// (this call joins it), for a value not shaped like a Hub token, and for a miss refused by
+    /// the throttle gate or `max_hub_calls_per_minute`. Otherwise `GET /tokens/{token}/`,
+    /// without `Authorization` unless the verifier was made with a service key.
     /// @par Completion
     /// Default form (no token): an `asio::awaitable<std::optional<verified_token>>` that throws
     /// on failure; an answer from the cache comes at once, without suspending the awaiting
@@ -144,7 +183,9 @@ public:
     /// @par Errors
     /// Anything but a 2xx or a 404 is an error, never "invalid", and is not cached: `api_error`
     /// for another status (5xx, 403, 429...), the transport's errors and timeouts as with
-    /// `tokens_api::read`; `error::empty_token` for an empty token, before any I/O.
+    /// `tokens_api::read`; `error::empty_token` for an empty token, before any I/O;
+    /// `error::hub_throttled` for a miss refused at once (after a 429, or over
+    /// `max_hub_calls_per_minute`) with no stale answer to give.
     /// @par Thread-safety
     /// Any number of calls at once, on any threads of one `io_context`.
     boost::asio::awaitable<std::optional<verified_token>> verify(secret token) const;
