@@ -102,18 +102,18 @@ void progress_line::finish() {
     drawn_ = 0;
 }
 
-std::string printable(std::string_view text) {
+std::string escape_controls(std::string_view text, std::string_view prefix, bool c0) {
     static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(text.size());
     auto escape = [&](unsigned char c) {
-        out += "\\x";
+        out += prefix;
         out += hex[c >> 4];
         out += hex[c & 15];
     };
     for (std::size_t i = 0; i < text.size(); ++i) {
         auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 || c == 0x7f) {
+        if ((c0 && c < 0x20) || c == 0x7f) {
             escape(c);
         } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
                    static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
@@ -124,5 +124,7 @@ std::string printable(std::string_view text) {
     }
     return out;
 }
+
+std::string printable(std::string_view text) { return escape_controls(text, "\\x", true); }
 
 }  // namespace hub_tokens

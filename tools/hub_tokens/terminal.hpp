@@ -15,6 +15,10 @@ namespace hub_tokens {
 /// move the cursor, clear the screen or set a window title, are shown as `\xNN` instead.
 [[nodiscard]] std::string printable(std::string_view text);
 
+/// `text` with DEL and the C1 controls (as UTF-8), and the C0 controls too when `c0`, written as
+/// `prefix` and two hex digits (`\x1b`, or `\u007f` inside JSON strings).
+[[nodiscard]] std::string escape_controls(std::string_view text, std::string_view prefix, bool c0);
+
 /// Reads one line from standard input, without its line ending. When standard input is a
 /// terminal, `prompt` goes to standard error first and echo is off while the user types (and is
 /// restored even if a signal ends the program). Nothing at end of input: nothing.

@@ -76,28 +76,9 @@ boost::json::value to_json(const hub::token& t) {
 }
 
 std::string json_text(const boost::json::value& v) {
-    static constexpr char hex[] = "0123456789abcdef";
-    auto text = boost::json::serialize(v);
-    std::string out;
-    out.reserve(text.size());
-    // These bytes can only be inside strings (JSON's own syntax is ASCII), where \u00XX means them.
-    auto escape = [&](unsigned char c) {
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c == 0x7f) {
-            escape(c);
-        } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-            escape(static_cast<unsigned char>(text[++i]));  // a C1 control, as UTF-8
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
+    // Boost.JSON escapes C0 controls in strings but not DEL or C1; those bytes can only be inside
+    // strings (JSON's own syntax is ASCII), where \u00XX means them.
+    return escape_controls(boost::json::serialize(v), "\\u00", false);
 }
 
 boost::json::value to_json(std::int64_t count, std::int64_t offset, const std::vector<hub::token>& tokens) {
