@@ -59,6 +59,7 @@ endif()
 # What Debian's policy wants in every package: /usr/share/doc/PACKAGE/copyright and
 # changelog.Debian.gz (gzip -9n). Only in the packages (EXCLUDE_FROM_ALL: a component install,
 # as CPack's, takes them; `cmake --install` of the whole tree does not).
+# The changelog's date is the configure time, or SOURCE_DATE_EPOCH when set (reproducible builds).
 string(TIMESTAMP STENCILA_HUB_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
 set(STENCILA_HUB_DEB_VERSION "${PROJECT_VERSION}-${CPACK_DEBIAN_PACKAGE_RELEASE}")
 set(_deb_doc ${PROJECT_BINARY_DIR}/debian)
