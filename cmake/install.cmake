@@ -17,6 +17,25 @@ if(TARGET hub-tokens)
   install(TARGETS hub-tokens RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
 endif()
 
+# Each program's manual page goes with it to share/man/man1, gzipped (-9n: no name, no time) as
+# Debian's policy wants, which man reads on any system. Written by hand in troff;
+# test/cmake/man_pages checks them against the programs' --help.
+foreach(_program IN ITEMS hub-tokens hub-emulator)
+  if(TARGET ${_program})
+    if(_program STREQUAL hub-tokens)
+      set(_page ${PROJECT_SOURCE_DIR}/tools/hub-tokens.1)
+    else()
+      set(_page ${PROJECT_SOURCE_DIR}/emulator/hub-emulator.1)
+    endif()
+    set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_page})
+    file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/man)
+    execute_process(COMMAND gzip -9n -c ${_page} OUTPUT_FILE ${PROJECT_BINARY_DIR}/man/${_program}.1.gz
+      COMMAND_ERROR_IS_FATAL ANY)
+    install(FILES ${PROJECT_BINARY_DIR}/man/${_program}.1.gz
+      DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tools)
+  endif()
+endforeach()
+
 install(TARGETS ${_targets} EXPORT stencila_hub_targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev

@@ -43,9 +43,22 @@ std::string hex_byte(unsigned char b) {
 /// str(UnicodeDecodeError): one byte or a range of bytes, then the reason.
 std::string decode_error(std::string_view codec, std::string_view bytes, std::size_t start, std::size_t end,
                          std::string_view reason) {
-    std::string m = "'" + std::string(codec) + "' codec can't decode ";
-    if (end == start + 1) m += "byte " + hex_byte(static_cast<unsigned char>(bytes[start])) + " in position " + std::to_string(start);
-    else m += "bytes in position " + std::to_string(start) + "-" + std::to_string(end - 1);
+    // Appended piece by piece: g++ 12 at -O2/-O3 reports a false -Wrestrict inside
+    // `"literal" + std::string` (see README, Compiler notes).
+    std::string m = "'";
+    m += codec;
+    m += "' codec can't decode ";
+    if (end == start + 1) {
+        m += "byte ";
+        m += hex_byte(static_cast<unsigned char>(bytes[start]));
+        m += " in position ";
+        m += std::to_string(start);
+    } else {
+        m += "bytes in position ";
+        m += std::to_string(start);
+        m += '-';
+        m += std::to_string(end - 1);
+    }
     m += ": ";
     m += reason;
     return m;
