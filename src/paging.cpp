@@ -43,6 +43,8 @@ void walk::publish() {
     reached = plan_.resume_offset();
     changed = plan_.listing_changed();
     if (auto c = plan_.count()) total = *c;
+    repeats = plan_.repeats_dropped();
+    shortfall = plan_.shortfall();
     for (auto& note : plan_.take_notes()) log(client_->opts, log_level::warning, note);
 }
 
@@ -140,6 +142,8 @@ void page_range::start_next(diagnostics* diag, detail::handler_of<std::optional<
 
 std::int64_t page_range::offset() const noexcept { return walk_ ? walk_->reached.load() : 0; }
 bool page_range::listing_changed() const noexcept { return walk_ && walk_->changed.load(); }
+std::int64_t page_range::repeats_dropped() const noexcept { return walk_ ? walk_->repeats.load() : 0; }
+std::int64_t page_range::shortfall() const noexcept { return walk_ ? walk_->shortfall.load() : 0; }
 std::optional<std::int64_t> page_range::count() const noexcept {
     auto n = walk_ ? walk_->total.load() : -1;
     return n < 0 ? std::nullopt : std::optional<std::int64_t>(n);
