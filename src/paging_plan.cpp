@@ -188,7 +188,7 @@ void paging_plan::on_page(std::uint64_t id, token_page page) {
     if (first && received > 0) {
         for (std::size_t i = 0; i < std::min<std::size_t>(2, page.results.size()); ++i)
             first_keys_.push_back(item_key(page.results[i]));
-    } else if (received > 0 && page.count == *count_ && !first_keys_.empty() &&
+    } else if (received > 0 && repairs_ == 0 && page.count == *count_ && !first_keys_.empty() &&
                item_key(page.results.front()) == first_keys_[0] &&
                (first_keys_.size() < 2 || (received >= 2 ? item_key(page.results[1]) == first_keys_[1]
                                                           : sat_add(f.offset, received) < page.count))) {
@@ -260,6 +260,7 @@ std::optional<std::int64_t> paging_plan::drop_repeats(token_page& page) {
             ++kept;
             continue;
         }
+        if (repairs_ > 0) continue;  // a repair pass yields only what was missed
         const auto position = sat_add(frontier_, static_cast<std::int64_t>(i));
         ++repeats_;
         if (repeats_ == 1)
@@ -274,14 +275,28 @@ std::optional<std::int64_t> paging_plan::drop_repeats(token_page& page) {
     return std::nullopt;
 }
 
-bool paging_plan::short_at_end() {
+paging_plan::at_end paging_plan::end_of_pass() {
     const auto walked = std::max<std::int64_t>(0, end() - opts_.offset);
     shortfall_ = std::max<std::int64_t>(0, walked - distinct());
-    if (shortfall_ == 0 && repeats_ == 0) return false;
+    if (shortfall_ > 0 && repairs_ < opts_.repair) {  // walk the range again for what was missed
+        ++repairs_;
+        notes_.push_back("paging: " + std::to_string(shortfall_) + " tokens missed (the listing moved during the walk); "
+                         "repair pass " + std::to_string(repairs_) + " of " + std::to_string(opts_.repair));
+        flights_.clear();  // (none is left at the end of a pass; any that lands is not this pass's)
+        ready_.clear();
+        gaps_.clear();
+        frontier_ = opts_.offset;
+        if (concurrent()) planned_ = opts_.offset;
+        else follow_.emplace(opts_.offset, tokens_target(base_, stride_, opts_.offset));
+        return at_end::repairing;
+    }
+    stop();
+    if (shortfall_ == 0 && repeats_ == 0) return at_end::done;
     changed("paging: the listing moved during the walk: " + std::to_string(distinct()) + " distinct tokens at " +
             std::to_string(walked) + " positions, " + std::to_string(repeats_) + " repeats dropped, " +
-            std::to_string(shortfall_) + " short");
-    return shortfall_ > 0 && opts_.listing_changed == paging::on_change::fail;
+            std::to_string(shortfall_) + " short" +
+            (repairs_ > 0 ? " after " + std::to_string(repairs_) + " repair passes" : std::string()));
+    return shortfall_ > 0 && opts_.listing_changed == paging::on_change::fail ? at_end::failed : at_end::done;
 }
 
 paging_plan::step paging_plan::take() {
@@ -296,8 +311,9 @@ paging_plan::step paging_plan::take() {
         auto it = ready_.find(frontier_);
         if (it == ready_.end()) {
             if (first_taken_ && frontier_ >= end()) {
-                stop();
-                if (short_at_end()) return {step::kind::error, std::nullopt, shortfall_error()};
+                auto e = end_of_pass();
+                if (e == at_end::repairing) continue;
+                if (e == at_end::failed) return {step::kind::error, std::nullopt, shortfall_error()};
                 return {step::kind::end};
             }
             waiting_ = true;
@@ -334,8 +350,10 @@ paging_plan::step paging_plan::take() {
             // Every position is in: the shortfall is known now. With `fail` it comes as an error
             // after this page, so the walk stays open for it.
             ready_.erase(ready_.upper_bound(frontier_), ready_.end());
-            if (!short_at_end()) stop();
-            else fail_at(frontier_, shortfall_error());
+            if (end_of_pass() == at_end::failed) {
+                over_ = false;  // open for the error, after this page
+                fail_at(frontier_, shortfall_error());
+            }
         }
         if (c.page->results.empty() && !was_first) continue;  // only repeats: nothing to yield
         return {step::kind::page, std::move(c.page), nullptr};

@@ -36,6 +36,8 @@
 //   reported the same way (with `fail`, the error comes after the last item).
 // What no offset walk can see: an item that moved out of the walked range while another moved
 // into it (a token created and another expired between two pages) keeps the numbers equal.
+// With `repair`, a walk that ended short walks the range again (up to `repair` times), yielding
+// only the items it has not yielded yet, after the first pass's.
 #pragma once
 
 #include "detail/url.hpp"
@@ -132,6 +134,8 @@ public:
     [[nodiscard]] std::int64_t shortfall() const noexcept { return shortfall_; }
     /// Distinct items yielded so far.
     [[nodiscard]] std::int64_t distinct() const noexcept { return static_cast<std::int64_t>(seen_.size()); }
+    /// Repair passes started (`paging::repair`).
+    [[nodiscard]] std::size_t repairs() const noexcept { return repairs_; }
     /// Bytes the seen-set holds.
     [[nodiscard]] std::size_t seen_bytes() const noexcept { return seen_.bytes(); }
     /// Log lines about what the plan did (a page size re-planned, the listing changed); cleared.
@@ -159,9 +163,10 @@ private:
     // Drops from a page (at `frontier_`) the items yielded before; with `fail`, cuts it at the
     // first one and returns that position.
     std::optional<std::int64_t> drop_repeats(token_page& page);
-    // The walk reached its end: works out the shortfall and reports it; true when `fail` makes it
-    // an error.
-    bool short_at_end();
+    // The pass reached the end of the range: works out the shortfall, then starts a repair pass
+    // (`repair`), or reports it and ends the walk (`fail`: the error after the last item).
+    enum class at_end { done, repairing, failed };
+    at_end end_of_pass();
     void changed(std::string note);
 
     const paging opts_;
@@ -195,6 +200,7 @@ private:
     seen_set seen_;
     std::int64_t repeats_ = 0;
     std::int64_t shortfall_ = 0;
+    std::size_t repairs_ = 0;  // repair passes started: in one, items seen before are dropped uncounted
     std::vector<std::string> notes_;
 };
 

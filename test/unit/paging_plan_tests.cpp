@@ -245,6 +245,28 @@ BOOST_AUTO_TEST_CASE(a_token_created_in_place_of_one_missed_is_what_no_offset_wa
     BOOST_TEST(!r.changed);
 }
 
+BOOST_AUTO_TEST_CASE(a_repair_pass_yields_the_missed_token_after_the_first_pass_and_nothing_twice) {
+    for (std::size_t c : {1u, 4u}) {
+        BOOST_TEST_CONTEXT("concurrency " << c) {
+            auto p = mode(c, 10);
+            p.prefetch = 0;
+            p.repair = 2;
+            p.listing_changed = hub::paging::on_change::report;
+            auto r = run(p, refreshed_behind());
+            BOOST_REQUIRE(!r.error);
+            BOOST_REQUIRE(r.ids.size() == 30u);
+            BOOST_TEST(r.ids.back() == "s20");  // the repair pass's token, after the first pass's
+            BOOST_TEST(std::set<std::string>(r.ids.begin(), r.ids.end()).size() == 30u);
+            BOOST_TEST(r.repeats == 1);   // the first pass's repeat; the repair pass's are expected
+            BOOST_TEST(r.shortfall == 0);
+            BOOST_TEST(r.changed);        // it did move
+            BOOST_TEST(r.targets.size() == 6u);  // one pass again: its cost
+            BOOST_TEST(r.notes.back() == "paging: the listing moved during the walk: 30 distinct tokens at 30 "
+                                         "positions, 1 repeats dropped, 0 short after 1 repair passes");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(tokens_sharing_an_id_are_told_apart_by_created) {
     moving_listing l{serials(20)};
     l.share = 2;  // s0 s0 s1 s1 ...: knox does not keep the 8-character id unique

@@ -74,6 +74,14 @@ struct paging {
         fail     ///< end the walk with `error::listing_changed` where it showed: at the page with the
                  ///< new `count`, at the repeat's position, or after the last token for a shortfall
     } listing_changed = on_change::ignore;  ///< what a changing listing does; `ignore` by default
+    /// Extra passes a walk makes when it reached its end short (`shortfall()`: the listing moved
+    /// behind it): each walks the same range again and yields only the tokens not yielded yet,
+    /// until none is missing or the passes run out (the shortfall left is then reported per
+    /// `listing_changed`). A repair pass's tokens come after the first pass's, so the walk is then
+    /// no longer in listing order, and `offset()` starts again from `offset` for each pass. 0 (the
+    /// default): none, since a pass costs as many requests as the first one, and a walk that wants
+    /// listing order or a resumable `offset()` must not get either silently changed.
+    std::size_t repair = 0;
     /// Ask for gzip (`Accept-Encoding: gzip`); the Hub's front compresses pages of 10 KiB or more.
     /// Off by default.
     bool gzip = false;
@@ -258,7 +266,8 @@ public:
     /// \hubwalk_common
     boost::asio::awaitable<std::vector<token>> collect(std::optional<std::size_t> max_items = std::nullopt);
     /// Where a new walk would resume (its `paging::offset`). Only for the consumer's thread.
-    /// @return the offset of the first token not yet yielded
+    /// @return the offset of the first token not yet yielded (when the walk dropped repeats from
+    ///         the current page, an offset at or before it: a resumed walk skips nothing)
     [[nodiscard]] std::int64_t offset() const noexcept;
     /// Whether `count` changed during the walk. Readable from any thread at any time.
     /// @return true once a page's `count` differed from the first page's; only noticed when
@@ -344,8 +353,6 @@ private:
     page_range pages_;
     std::optional<token_page> page_{};
     std::size_t index_ = 0;
-    std::int64_t yielded_ = 0;
-    std::int64_t start_ = 0;
     std::optional<std::int64_t> max_items_{};
 };
 
