@@ -43,6 +43,8 @@ void walk::publish() {
     reached = plan_.resume_offset();
     changed = plan_.listing_changed();
     if (auto c = plan_.count()) total = *c;
+    repeats = plan_.repeats_dropped();
+    shortfall = plan_.shortfall();
     for (auto& note : plan_.take_notes()) log(client_->opts, log_level::warning, note);
 }
 
@@ -140,6 +142,8 @@ void page_range::start_next(diagnostics* diag, detail::handler_of<std::optional<
 
 std::int64_t page_range::offset() const noexcept { return walk_ ? walk_->reached.load() : 0; }
 bool page_range::listing_changed() const noexcept { return walk_ && walk_->changed.load(); }
+std::int64_t page_range::repeats_dropped() const noexcept { return walk_ ? walk_->repeats.load() : 0; }
+std::int64_t page_range::shortfall() const noexcept { return walk_ ? walk_->shortfall.load() : 0; }
 std::optional<std::int64_t> page_range::count() const noexcept {
     auto n = walk_ ? walk_->total.load() : -1;
     return n < 0 ? std::nullopt : std::optional<std::int64_t>(n);
@@ -148,12 +152,11 @@ std::optional<std::int64_t> page_range::count() const noexcept {
 // token_range
 
 token_range::token_range(page_range pages, std::optional<std::int64_t> max_items)
-    : pages_(std::move(pages)), start_(pages_.offset()), max_items_(max_items) {}
+    : pages_(std::move(pages)), max_items_(max_items) {}
 
 asio::awaitable<std::optional<token>> token_range::next() {
     for (;;) {
         if (page_ && index_ < page_->results.size()) {
-            ++yielded_;
             co_return std::move(page_->results[index_++]);
         }
         page_ = co_await pages_.next();
@@ -177,7 +180,13 @@ void token_range::start_next(diagnostics* diag, detail::handler_of<std::optional
     detail::launch<std::optional<hub::token>>(ex, diag, std::move(h), [this] { return next(); });
 }
 
-std::int64_t token_range::offset() const noexcept { return start_ + yielded_; }
+// The page's walk is past the current page; its tokens not yet yielded sit at distinct positions
+// before that (fewer than the page's positions when repeats were dropped from it), so resuming
+// from here never skips one.
+std::int64_t token_range::offset() const noexcept {
+    auto left = page_ ? static_cast<std::int64_t>(page_->results.size() - index_) : 0;
+    return std::max<std::int64_t>(0, pages_.offset() - left);
+}
 
 asio::awaitable<token_range::iterator> token_range::begin() {
     iterator it;

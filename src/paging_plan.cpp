@@ -18,7 +18,60 @@ std::exception_ptr walk_error(error e, const std::string& context) {
 
 std::string at(std::int64_t offset) { return "the page at offset " + std::to_string(offset); }
 
+// splitmix64's finaliser: spreads the FNV bits over the whole word for linear probing.
+std::uint64_t mix(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 }  // namespace
+
+std::uint64_t item_key(const token& t) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the id, a separator, then created's 8 bytes
+    auto add = [&h](unsigned char byte) { h = (h ^ byte) * 0x100000001b3ULL; };
+    for (char c : t.id) add(static_cast<unsigned char>(c));
+    add(0);
+    auto created = static_cast<std::uint64_t>(t.created.time_since_epoch().count());
+    for (int i = 0; i < 8; ++i) add(static_cast<unsigned char>(created >> (8 * i)));
+    return mix(h);
+}
+
+bool seen_set::contains(std::uint64_t key) const noexcept {
+    if (slots_.empty()) return false;
+    if (key == 0) key = 1;
+    const auto mask = slots_.size() - 1;
+    for (auto i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
+        if (slots_[i] == key) return true;
+        if (slots_[i] == 0) return false;
+    }
+}
+
+bool seen_set::insert(std::uint64_t key) {
+    if (key == 0) key = 1;
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    const auto mask = slots_.size() - 1;
+    for (auto i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
+        if (slots_[i] == key) return false;
+        if (slots_[i] == 0) {
+            slots_[i] = key;
+            ++size_;
+            return true;
+        }
+    }
+}
+
+void seen_set::grow() {
+    std::vector<std::uint64_t> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, 0);
+    const auto mask = slots_.size() - 1;
+    for (auto key : old) {
+        if (key == 0) continue;
+        auto i = static_cast<std::size_t>(key) & mask;
+        while (slots_[i] != 0) i = (i + 1) & mask;
+        slots_[i] = key;
+    }
+}
 
 paging_plan::paging_plan(const paging& p, base_url base)
     : opts_(p), base_(std::move(base)), window_(p.prefetch + p.concurrency - 1), frontier_(p.offset),
@@ -133,8 +186,15 @@ void paging_plan::on_page(std::uint64_t id, token_page page) {
                                                 " items, yet `count` is " + std::to_string(page.count)));
     if (received > 0 && !link_agrees(page, f.offset, received)) return;
     if (first && received > 0) {
-        first_id_ = page.results.front().id;
-    } else if (received > 0 && page.count == *count_ && first_id_ && page.results.front().id == *first_id_) {
+        for (std::size_t i = 0; i < std::min<std::size_t>(2, page.results.size()); ++i)
+            first_keys_.push_back(item_key(page.results[i]));
+    } else if (received > 0 && repairs_ == 0 && page.count == *count_ && !first_keys_.empty() &&
+               item_key(page.results.front()) == first_keys_[0] &&
+               (first_keys_.size() < 2 || (received >= 2 ? item_key(page.results[1]) == first_keys_[1]
+                                                          : sat_add(f.offset, received) < page.count))) {
+        // A server ignoring `offset` serves the first page's first two items again. The first
+        // item alone on the listing's last position is a token that moved there (a refreshed
+        // token moves to the end: the listing has no order): a repeat, dropped.
         return fail_at(f.offset, walk_error(error::inconsistent_page, at(f.offset) + " starts with the first page's "
                                                                                     "first item again: is `offset` ignored?"));
     }
@@ -185,36 +245,119 @@ void paging_plan::on_failure(std::uint64_t id, std::exception_ptr error) {
     if (!over_) fail_at(offset, std::move(error));
 }
 
+void paging_plan::changed(std::string note) {
+    if (opts_.listing_changed == paging::on_change::ignore) return;
+    changed_ = true;
+    notes_.push_back(std::move(note));
+}
+
+std::optional<std::int64_t> paging_plan::drop_repeats(token_page& page) {
+    auto& items = page.results;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (seen_.insert(item_key(items[i]))) {
+            if (kept != i) items[kept] = std::move(items[i]);
+            ++kept;
+            continue;
+        }
+        if (repairs_ > 0) continue;  // a repair pass yields only what was missed
+        const auto position = sat_add(frontier_, static_cast<std::int64_t>(i));
+        ++repeats_;
+        if (repeats_ == 1)
+            changed("paging: the listing moved during the walk: token " + items[i].id + " came again at offset " +
+                    std::to_string(position) + "; dropped (the Hub's listing has no order)");
+        if (opts_.listing_changed == paging::on_change::fail) {
+            items.resize(kept);  // kept == i: nothing was dropped before under `fail`
+            return position;
+        }
+    }
+    items.resize(kept);
+    return std::nullopt;
+}
+
+paging_plan::at_end paging_plan::end_of_pass() {
+    const auto walked = std::max<std::int64_t>(0, end() - opts_.offset);
+    shortfall_ = std::max<std::int64_t>(0, walked - distinct());
+    if (shortfall_ > 0 && repairs_ < opts_.repair) {  // walk the range again for what was missed
+        ++repairs_;
+        notes_.push_back("paging: " + std::to_string(shortfall_) + " tokens missed (the listing moved during the walk); "
+                         "repair pass " + std::to_string(repairs_) + " of " + std::to_string(opts_.repair));
+        flights_.clear();  // (none is left at the end of a pass; any that lands is not this pass's)
+        ready_.clear();
+        gaps_.clear();
+        frontier_ = opts_.offset;
+        if (concurrent()) planned_ = opts_.offset;
+        else follow_.emplace(opts_.offset, tokens_target(base_, stride_, opts_.offset));
+        return at_end::repairing;
+    }
+    stop();
+    if (shortfall_ == 0 && repeats_ == 0) return at_end::done;
+    changed("paging: the listing moved during the walk: " + std::to_string(distinct()) + " distinct tokens at " +
+            std::to_string(walked) + " positions, " + std::to_string(repeats_) + " repeats dropped, " +
+            std::to_string(shortfall_) + " short" +
+            (repairs_ > 0 ? " after " + std::to_string(repairs_) + " repair passes" : std::string()));
+    return shortfall_ > 0 && opts_.listing_changed == paging::on_change::fail ? at_end::failed : at_end::done;
+}
+
 paging_plan::step paging_plan::take() {
-    if (over_) return {step::kind::end};
-    auto it = ready_.find(frontier_);
-    if (it == ready_.end()) {
-        if (first_taken_ && frontier_ >= end()) {
-            stop();
-            return {step::kind::end};
+    auto shortfall_error = [this] {
+        return walk_error(error::listing_changed,
+                          "the walk yielded " + std::to_string(distinct()) + " distinct tokens for " +
+                              std::to_string(std::max<std::int64_t>(0, end() - opts_.offset)) + " positions (" +
+                              std::to_string(shortfall_) + " missed: the listing moved during the walk)");
+    };
+    for (;;) {
+        if (over_) return {step::kind::end};
+        auto it = ready_.find(frontier_);
+        if (it == ready_.end()) {
+            if (first_taken_ && frontier_ >= end()) {
+                auto e = end_of_pass();
+                if (e == at_end::repairing) continue;
+                if (e == at_end::failed) return {step::kind::error, std::nullopt, shortfall_error()};
+                return {step::kind::end};
+            }
+            waiting_ = true;
+            return {step::kind::wait};
         }
-        waiting_ = true;
-        return {step::kind::wait};
-    }
-    auto c = std::move(it->second);
-    ready_.erase(it);
-    waiting_ = false;
-    if (c.error) {
-        stop();
-        return {step::kind::error, std::nullopt, std::move(c.error)};
-    }
-    if (c.size > 0 && c.size > end() - frontier_) {  // the listing shrank after this page landed
-        c.size = std::max<std::int64_t>(0, end() - frontier_);
-        c.page->results.resize(static_cast<std::size_t>(c.size));
-        if (c.size == 0 && first_taken_) {
+        auto c = std::move(it->second);
+        ready_.erase(it);
+        waiting_ = false;
+        if (c.error) {
             stop();
-            return {step::kind::end};
+            return {step::kind::error, std::nullopt, std::move(c.error)};
         }
+        if (c.size > 0 && c.size > end() - frontier_) {  // the listing shrank after this page landed
+            c.size = std::max<std::int64_t>(0, end() - frontier_);
+            c.page->results.resize(static_cast<std::size_t>(c.size));
+            if (c.size == 0 && first_taken_) continue;  // the end, as above
+        }
+        if (auto repeat = drop_repeats(*c.page)) {  // `fail`: the walk ends at the repeat
+            auto error = walk_error(error::listing_changed, "token at offset " + std::to_string(*repeat) +
+                                                                " was yielded before: the listing moved during the walk");
+            frontier_ = *repeat;
+            if (c.page->results.empty() && first_taken_) {
+                stop();
+                return {step::kind::error, std::nullopt, std::move(error)};
+            }
+            first_taken_ = true;
+            fail_at(frontier_, std::move(error));
+            return {step::kind::page, std::move(c.page), nullptr};
+        }
+        const bool was_first = !first_taken_;
+        first_taken_ = true;
+        frontier_ = sat_add(frontier_, c.size);
+        if (frontier_ >= end()) {
+            // Every position is in: the shortfall is known now. With `fail` it comes as an error
+            // after this page, so the walk stays open for it.
+            ready_.erase(ready_.upper_bound(frontier_), ready_.end());
+            if (end_of_pass() == at_end::failed) {
+                over_ = false;  // open for the error, after this page
+                fail_at(frontier_, shortfall_error());
+            }
+        }
+        if (c.page->results.empty() && !was_first) continue;  // only repeats: nothing to yield
+        return {step::kind::page, std::move(c.page), nullptr};
     }
-    first_taken_ = true;
-    frontier_ = sat_add(frontier_, c.size);
-    if (frontier_ >= end()) stop();
-    return {step::kind::page, std::move(c.page), nullptr};
 }
 
 void paging_plan::stop() noexcept {

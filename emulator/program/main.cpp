@@ -168,6 +168,8 @@ int main(int argc, char** argv) try {
         ("no-gzip", "never gzip responses")
         ("no-hub-headers", "leave out the Hub's Django headers (X-Frame-Options, Vary, ..., Set-Cookie)")
         ("throttle", po::value<std::string>(), "DRF throttling: hub (the Hub's rates, anon=100/hour,user=5000/hour) or e.g. anon=3/minute (off by default)")
+        ("listing-order", po::value<std::string>()->default_value("stable"),
+         "stable (ascending created) or updated-last (PostgreSQL's physical order: a token whose expiry is pushed moves to the end)")
         ("stats-endpoint", "serve the counters as JSON at GET /_emulator/stats")
         ("stats-out", po::value<std::string>(), "on SIGINT/SIGTERM, write the counters as JSON to this file (- = stdout)")
         ("require-client-cert", "mTLS: require a client certificate signed by the CA")
@@ -202,6 +204,8 @@ int main(int argc, char** argv) try {
     opt.hub_headers = !vm.count("no-hub-headers");
     if (vm.count("throttle")) opt.throttle = hub::parse_throttle(vm["throttle"].as<std::string>());
     opt.stats_endpoint = vm.count("stats-endpoint") > 0;
+    if (auto order = vm["listing-order"].as<std::string>(); order == "updated-last") opt.listing = hub::listing_order::updated_last;
+    else if (order != "stable") throw std::runtime_error("--listing-order: expected stable or updated-last, got " + order);
     opt.idle_timeout = std::chrono::milliseconds(vm["idle-timeout"].as<long>());
     opt.max_requests_per_connection = vm["max-requests"].as<unsigned>();
     if (vm.count("openid-audience")) opt.openid_test_audiences = vm["openid-audience"].as<std::vector<std::string>>();

@@ -118,7 +118,7 @@ bool contains_token(std::string_view header, std::string_view token) {
 }  // namespace
 
 struct server::impl {
-    explicit impl(bool manual_clock) : store(manual_clock) {}
+    impl(bool manual_clock, bool updated_last) : store(manual_clock, updated_last) {}
     server_options opt;
     detail::store store;
     detail::fault_queue faults;
@@ -415,7 +415,8 @@ asio::awaitable<void> server::impl::break_answer(Stream& stream, const fault& f,
     tcp_layer.close();
 }
 
-server::server(server_options options) : impl_(std::make_unique<impl>(options.manual_clock)) {
+server::server(server_options options)
+    : impl_(std::make_unique<impl>(options.manual_clock, options.listing == listing_order::updated_last)) {
     auto& s = *impl_;
     s.opt = std::move(options);
     if (s.opt.threads == 0) s.opt.threads = 1;

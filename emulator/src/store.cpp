@@ -99,7 +99,7 @@ bool unhexlify(std::string_view hex, std::string& out) {
     return true;
 }
 
-store::store(bool manual_clock) {
+store::store(bool manual_clock, bool updated_last) : updated_last_(updated_last) {
     using namespace std::chrono;
     if (manual_clock) frozen_at_ = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
@@ -224,7 +224,7 @@ created_token store::create_token(int user_id) {
     record* r = insert_token_locked(user_id, now_locked(), expiry, c.secret);
     // The Hub's view reloads the row with get_object(), which refreshes it in memory.
     micros refreshed = now_locked() + token_ttl;
-    if (refreshed - r->expiry > min_refresh_interval) r->expiry = refreshed;
+    refresh_locked(r, refreshed);
     c.view = token_view{r->user, {}, r->created, refreshed};
     std::memcpy(c.view.id.data(), &r->key, 8);
     const auto& u = users_[static_cast<std::size_t>(user_id - 1)]->info;
@@ -271,6 +271,15 @@ void store::erase_locked(record* r) {
         if (i->second.get() == r) { by_key_.erase(i); --count_; return; }
 }
 
+void store::refresh_locked(record* r, micros refreshed) {
+    if (refreshed - r->expiry <= min_refresh_interval) return;
+    r->expiry = refreshed;
+    if (!updated_last_) return;
+    auto& toks = users_[static_cast<std::size_t>(r->user - 1)]->tokens;
+    auto it = std::find(toks.begin(), toks.end(), r);
+    if (it != toks.end()) std::rotate(it, std::next(it), toks.end());  // the new row version goes last
+}
+
 void store::cleanup_expired_locked(user_record& u, const record* keep, micros now, std::vector<record*>& gone) {
     if (u.min_expiry >= now) return;
     std::vector<record*> expired;
@@ -311,7 +320,7 @@ auth_result store::authenticate(std::string_view secret) {
         if (!digest_of(bytes, r->salt, d)) return {};
         if (CRYPTO_memcmp(d.data(), r->digest.data(), d.size()) == 0) {
             micros refreshed = now_locked() + token_ttl;
-            if (r->expiry != no_expiry && refreshed - r->expiry > min_refresh_interval) r->expiry = refreshed;
+            if (r->expiry != no_expiry) refresh_locked(r, refreshed);
             if (!u.info.active) return {auth_status::inactive_user, u.id};
             return {auth_status::ok, u.id};
         }
@@ -334,7 +343,7 @@ bool store::retrieve(std::string_view secret, bool remove, token_view& out) {
         if (!digest_of(bytes, r->salt, d)) return false;
         if (CRYPTO_memcmp(d.data(), r->digest.data(), d.size()) != 0) continue;
         micros refreshed = now_locked() + token_ttl;
-        if (refreshed - r->expiry > min_refresh_interval) r->expiry = refreshed;
+        refresh_locked(r, refreshed);
         out.user = r->user;
         std::memcpy(out.id.data(), &r->key, 8);
         out.created = r->created;

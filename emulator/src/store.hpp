@@ -55,7 +55,9 @@ struct auth_result {
 class store {
 public:
     /// `manual_clock`: the clock stays at its start value except for `advance_clock`.
-    explicit store(bool manual_clock = false);
+    /// `updated_last`: a token whose stored expiry changes moves to the end of its owner's list
+    /// (PostgreSQL's physical order after an UPDATE; `listing_order::updated_last`).
+    explicit store(bool manual_clock = false, bool updated_last = false);
     ~store();
     store(const store&) = delete;
     store& operator=(const store&) = delete;
@@ -78,8 +80,8 @@ public:
     auth_result authenticate(std::string_view secret);
     /// The view's get_object(): unexpired token with that secret, refreshed; removed if asked.
     bool retrieve(std::string_view secret, bool remove, token_view& out);
-    /// The user's tokens in ascending `created` (then insertion) order, [offset, offset+limit);
-    /// returns the count.
+    /// The user's tokens in ascending `created` (then insertion) order, or with `updated_last`
+    /// in the order they were last written, [offset, offset+limit); returns the count.
     std::size_t list(int user_id, std::size_t offset, std::size_t limit, std::vector<token_view>& out) const;
 
     [[nodiscard]] std::size_t token_count() const;
@@ -100,6 +102,9 @@ private:
     int user_id_of(std::string_view username, const char* caller) const;
     void cleanup_expired_locked(user_record& u, const record* keep, micros now, std::vector<record*>& gone);
     void erase_locked(record* r);
+    // Stores a refreshed expiry when it moves by more than 60 s (knox); with `updated_last_` the
+    // token then moves to the end of its owner's list.
+    void refresh_locked(record* r, micros refreshed);
 
     mutable std::mutex mutex_;
     std::vector<std::unique_ptr<user_record>> users_;  // index = id - 1
@@ -108,6 +113,7 @@ private:
     micros frozen_at_ = 0;  // with a manual clock: the wall clock at start; 0 = follow the wall clock
     mutable micros last_ = 0;  // the last reading, so that readings strictly increase
     std::size_t count_ = 0;
+    bool updated_last_ = false;
 };
 
 /// Packs the first 8 characters of a token (its knox `token_key`).

@@ -22,6 +22,22 @@
 // - Either way, an empty page or `next: null` before `end` is `incomplete_listing` there: a
 //   `count` the server does not back with items never makes an endless or a silently short walk.
 // - At most `prefetch + concurrency` pages are held (in flight or landed, not yet taken).
+//
+// Positions are not identities: the Hub's listing has no ORDER BY, and on PostgreSQL a row that
+// is updated (every `read`, every knox auth refresh pushes a token's expiry) can come back at
+// another position while `count` stays the same. So the plan also remembers which items it has
+// yielded (`seen_set`, keyed on `id` + `created`):
+// - a repeat (an item yielded before shows up again at a later position) is never yielded: it is
+//   dropped and counted (`repeats_dropped`), and the `listing_changed` policy decides the rest
+//   (`ignore` goes on, `report` also sets `listing_changed()`, `fail` ends the walk with
+//   `listing_changed` at the repeat's position);
+// - a miss cannot be seen page by page: at the end of the walk the distinct items yielded are
+//   compared with the positions walked, [start, end); the difference is the `shortfall`,
+//   reported the same way (with `fail`, the error comes after the last item).
+// What no offset walk can see: an item that moved out of the walked range while another moved
+// into it (a token created and another expired between two pages) keeps the numbers equal.
+// With `repair`, a walk that ended short walks the range again (up to `repair` times), yielding
+// only the items it has not yielded yet, after the first pass's.
 #pragma once
 
 #include "detail/url.hpp"
@@ -39,6 +55,32 @@
 #include <vector>
 
 namespace stencila::hub::detail {
+
+/// What names an item across pages: a 64-bit hash of its `id` and `created`. `id` alone is only
+/// the token's first 8 hex characters and knox does not keep it unique (two tokens may share it);
+/// `created` (microseconds) told apart any two tokens the Hub holds in practice, and both come
+/// with every item. Two distinct items colliding in 64 bits (about 1 in 3.7e7 for a million
+/// items) would make one of them a dropped "repeat", which the end-of-walk shortfall then shows.
+[[nodiscard]] std::uint64_t item_key(const token& t) noexcept;
+
+/// The keys of the items a walk has yielded: an open-addressing set of 64-bit keys (linear
+/// probing, 8 bytes a slot, kept at most half full and grown by doubling), so 16 to 32 bytes an
+/// item: 16 MiB for a million tokens (24 MiB for the moment it grows). It grows with the items
+/// actually yielded, never from a `count` the server claims.
+class seen_set {
+public:
+    /// Adds `key`; false when it was there already.
+    bool insert(std::uint64_t key);
+    [[nodiscard]] bool contains(std::uint64_t key) const noexcept;
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// Bytes held by the table.
+    [[nodiscard]] std::size_t bytes() const noexcept { return slots_.capacity() * sizeof(std::uint64_t); }
+
+private:
+    void grow();
+    std::vector<std::uint64_t> slots_;  // 0: empty (a key of 0 is stored as 1)
+    std::size_t size_ = 0;
+};
 
 /// A page the plan wants fetched.
 struct page_fetch {
@@ -85,6 +127,17 @@ public:
     [[nodiscard]] std::optional<std::int64_t> count() const noexcept { return total_; }
     /// `count` differed between pages (only noticed when the policy is not `ignore`).
     [[nodiscard]] bool listing_changed() const noexcept { return changed_; }
+    /// Items that came again at a later position and were dropped (whatever the policy).
+    [[nodiscard]] std::int64_t repeats_dropped() const noexcept { return repeats_; }
+    /// Once the walk has reached its end: positions walked less distinct items yielded (items the
+    /// listing moved behind the walk); 0 before, or when the walk ended otherwise.
+    [[nodiscard]] std::int64_t shortfall() const noexcept { return shortfall_; }
+    /// Distinct items yielded so far.
+    [[nodiscard]] std::int64_t distinct() const noexcept { return static_cast<std::int64_t>(seen_.size()); }
+    /// Repair passes started (`paging::repair`).
+    [[nodiscard]] std::size_t repairs() const noexcept { return repairs_; }
+    /// Bytes the seen-set holds.
+    [[nodiscard]] std::size_t seen_bytes() const noexcept { return seen_.bytes(); }
     /// Log lines about what the plan did (a page size re-planned, the listing changed); cleared.
     [[nodiscard]] std::vector<std::string> take_notes() { return std::exchange(notes_, {}); }
 
@@ -107,6 +160,14 @@ private:
     // A same-origin `next` link of a page with items names the offset where they end; otherwise
     // the error is placed at the page's offset and false returned.
     bool link_agrees(const token_page& page, std::int64_t offset, std::int64_t received);
+    // Drops from a page (at `frontier_`) the items yielded before; with `fail`, cuts it at the
+    // first one and returns that position.
+    std::optional<std::int64_t> drop_repeats(token_page& page);
+    // The pass reached the end of the range: works out the shortfall, then starts a repair pass
+    // (`repair`), or reports it and ends the walk (`fail`: the error after the last item).
+    enum class at_end { done, repairing, failed };
+    at_end end_of_pass();
+    void changed(std::string note);
 
     const paging opts_;
     const base_url base_;
@@ -134,7 +195,12 @@ private:
     bool over_ = false;
     bool changed_ = false;
     std::int64_t error_at_ = INT64_MAX;  // an error is placed there: nothing is asked for past it
-    std::optional<std::string> first_id_;  // of the first page's first item: a later page starting with it is caught
+    // Keys of the first page's first two items: a later page starting with them is caught.
+    std::vector<std::uint64_t> first_keys_;
+    seen_set seen_;
+    std::int64_t repeats_ = 0;
+    std::int64_t shortfall_ = 0;
+    std::size_t repairs_ = 0;  // repair passes started: in one, items seen before are dropped uncounted
     std::vector<std::string> notes_;
 };
 

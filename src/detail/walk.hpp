@@ -38,6 +38,8 @@ public:
     std::atomic<std::int64_t> reached;    ///< offset of the first item not yet yielded
     std::atomic<bool> changed{false};     ///< `count` differed between pages
     std::atomic<std::int64_t> total{-1};  ///< `count` of the first page; -1 before it lands
+    std::atomic<std::int64_t> repeats{0};    ///< items dropped for coming again
+    std::atomic<std::int64_t> shortfall{0};  ///< positions walked less distinct items, at the end
 
 private:
     void pump();     // starts every fetch the plan allows

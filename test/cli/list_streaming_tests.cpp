@@ -70,8 +70,9 @@ void check_whole_listing(const std::string& out, const std::vector<std::string>&
 BOOST_AUTO_TEST_SUITE(list_streaming)
 
 // The old `list --all` kept every row until the end: 100,000 tokens took some 40 MB more than
-// 10,000. Streamed, the peak is that of the pages in flight either way.
-BOOST_FIXTURE_TEST_CASE(all_json_of_100000_tokens_peaks_within_20_percent_of_10000, cli_fixture) {
+// 10,000. Streamed, the peak is that of the pages in flight either way, plus the walk's record of
+// the tokens it has printed (never one twice: the Hub's listing moves), 16 to 32 bytes a token.
+BOOST_FIXTURE_TEST_CASE(all_json_of_100000_tokens_peaks_within_20_percent_of_10000_plus_32_bytes_a_token, cli_fixture) {
     auto secrets = server.seed_tokens(username, 10'000);
     auto small = list_all_json(*this, secrets.front());
     BOOST_TEST_REQUIRE(small.exit_code == 0, describe(small));
@@ -92,7 +93,7 @@ BOOST_FIXTURE_TEST_CASE(all_json_of_100000_tokens_peaks_within_20_percent_of_100
     // whole above, the bound only in the plain builds.
     BOOST_TEST_MESSAGE("peak RSS bound not checked under a sanitizer");
 #else
-    BOOST_TEST(large.peak_rss_kib <= small.peak_rss_kib * 12 / 10,
+    BOOST_TEST(large.peak_rss_kib <= small.peak_rss_kib * 12 / 10 + 90'000 * 32 / 1024,
                "10,000 tokens: " << small.peak_rss_kib << " KiB, 100,000: " << large.peak_rss_kib << " KiB");
 #endif
 }
@@ -182,6 +183,95 @@ BOOST_AUTO_TEST_CASE(a_listing_that_shrinks_during_the_walk_prints_its_final_cou
     BOOST_TEST(r.err == changed_warning);
     BOOST_TEST(tools_readme().find(changed_warning.substr(0, changed_warning.size() - 1)) != std::string::npos,
                "tools/README.md shows the warning as printed");
+}
+
+// The Hub's listing has no order and a token moves when it is used: knox saves the walk's own
+// key's new expiry (at most once a minute) and PostgreSQL writes it at the end of the table. The
+// emulator in `updated_last` order, its clock moved 61 s on once it has answered the first page:
+// the key (the first token, already listed) comes again at the end, and the token at offset 10
+// slides back to 9, behind the walk.
+struct moving_key_fixture {
+    moving_key_fixture() : f(options()) {
+        server = &f.server;
+        secrets = f.server.seed_tokens(username, 100);
+    }
+    emu::server_options options() {
+        emu::server_options so;
+        so.listing = emu::listing_order::updated_last;
+        so.manual_clock = true;
+        so.request_log = [this](std::string_view line) {  // on the emulator's one I/O thread, before the next request
+            if (line.starts_with("GET /api/tokens/?limit=10&offset=0 ") && !moved.exchange(true))
+                server.load()->advance_clock(std::chrono::seconds{61});
+        };
+        return so;
+    }
+    child_result list(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"list", "--all", "--page-size", "10", "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return f.run(args, {{"STENCILA_HUB_TOKEN", secrets.front()}});
+    }
+    std::atomic<emu::server*> server{nullptr};
+    std::atomic<bool> moved{false};
+    cli_fixture f;
+    std::vector<std::string> secrets;
+};
+
+const std::string moved_note =
+    "hub-tokens: list: note: the listing moved during the walk (the Hub lists tokens in no fixed order, and a token "
+    "moves when it is used): 1 repeats left out, none missed (tokens found by a second pass are listed last)\n";
+const std::string moved_warning =
+    "hub-tokens: list: warning: the listing moved during the walk (the Hub lists tokens in no fixed order, and a token "
+    "moves when it is used): 1 tokens missed, 1 repeats left out; run it again for a consistent list\n";
+const std::string strict_error =
+    "hub-tokens: list: --strict: 1 tokens missed, 1 repeats left out: the listing changed during the walk\n";
+
+void check_documented(const std::string& line) {
+    BOOST_TEST(tools_readme().find(line.substr(0, line.size() - 1)) != std::string::npos,
+               "tools/README.md shows as printed: " << line);
+}
+
+BOOST_AUTO_TEST_CASE(a_listing_that_moves_during_the_walk_lists_every_token_once_the_missed_one_last) {
+    moving_key_fixture m;
+    auto r = m.list();
+    BOOST_TEST_REQUIRE(r.exit_code == 0, describe(r));
+    BOOST_TEST(m.moved.load());
+    auto v = json::parse(r.out);
+    BOOST_TEST(v.at("count").as_int64() == 100);
+    auto ids = json_ids(v);
+    auto expected = ids_of(m.secrets);
+    expected.erase(expected.begin() + 10);  // missed by the first pass, found by the second
+    expected.push_back(m.secrets[10].substr(0, 8));
+    BOOST_TEST((ids == expected));
+    BOOST_TEST(r.err == moved_note);
+    check_documented(moved_note);
+}
+
+BOOST_AUTO_TEST_CASE(without_repair_a_listing_that_moved_warns_with_the_missed_and_the_repeats_and_never_lists_twice) {
+    moving_key_fixture m;
+    auto r = m.list({"--repair", "0"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, describe(r));
+    auto ids = json_ids(json::parse(r.out));
+    auto expected = ids_of(m.secrets);
+    expected.erase(expected.begin() + 10);
+    BOOST_TEST((ids == expected));  // the key once, where it was first listed
+    BOOST_TEST(r.err == moved_warning);
+    check_documented(moved_warning);
+}
+
+BOOST_AUTO_TEST_CASE(strict_makes_a_listing_that_moved_an_error_and_leaves_the_json_unfinished) {
+    moving_key_fixture m;
+    auto r = m.list({"--repair", "0", "--strict"});
+    BOOST_TEST(r.exit_code == 5, describe(r));
+    BOOST_TEST(r.err == strict_error);
+    check_documented(strict_error);
+    boost::system::error_code ec;
+    json::parse(r.out, ec);
+    BOOST_TEST(ec.failed(), "an unfinished listing parsed as JSON: " << r.out);
+
+    moving_key_fixture repaired;  // with the default repair passes, nothing is missing: exit 0
+    auto ok = repaired.list({"--strict"});
+    BOOST_TEST(ok.exit_code == 0, describe(ok));
+    BOOST_TEST(ok.err == moved_note);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,6 +24,38 @@ BOOST_AUTO_TEST_CASE(store_keeps_salt_and_digest_never_the_token) {
     BOOST_TEST(std::string(v.id.data(), 8) == tokens[3].substr(0, 8));
 }
 
+// PostgreSQL's physical order: a token whose stored expiry is pushed (a read, an authenticated
+// request; at most once per 60 s, as knox saves it) moves to the end of its owner's list.
+BOOST_AUTO_TEST_CASE(updated_last_moves_a_refreshed_token_to_the_end_and_stable_does_not) {
+    for (bool updated_last : {false, true}) {
+        BOOST_TEST_CONTEXT("updated_last " << updated_last) {
+            store s(true, updated_last);
+            s.add_user({.username = "sam", .password = "sam", .email = "", .first_name = "", .last_name = ""});
+            auto tokens = s.seed_tokens("sam", 5);
+            auto order = [&] {
+                std::vector<token_view> page;
+                s.list(1, 0, 10, page);
+                std::string ids;
+                for (const auto& v : page) {
+                    for (std::size_t i = 0; i < tokens.size(); ++i)
+                        if (tokens[i].compare(0, 8, v.id.data(), 8) == 0) ids += std::to_string(i);
+                }
+                return ids;
+            };
+            token_view v;
+            BOOST_REQUIRE(s.retrieve(tokens[1], false, v));
+            BOOST_TEST(order() == "01234");  // within 60 s of its creation: not saved, not moved
+            s.advance_clock(61'000'000);
+            BOOST_REQUIRE(s.retrieve(tokens[1], false, v));
+            BOOST_TEST(order() == (updated_last ? "02341" : "01234"));
+            BOOST_TEST((s.authenticate(tokens[2]).status == auth_status::ok));  // knox refreshes the key used
+            BOOST_TEST(order() == (updated_last ? "03412" : "01234"));
+            BOOST_TEST((s.authenticate(tokens[2]).status == auth_status::ok));  // again within 60 s: nothing saved
+            BOOST_TEST(order() == (updated_last ? "03412" : "01234"));
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(clock_is_strictly_increasing) {
     store s;
     micros last = s.now();

@@ -8,6 +8,8 @@
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
@@ -44,6 +46,10 @@ struct outcome {
     std::optional<boost::system::error_code> error;
     std::string message;
     std::vector<std::string> notes;
+    std::int64_t repeats = 0;
+    std::int64_t shortfall = 0;
+    bool changed = false;
+    std::int64_t resume = 0;
 };
 
 // Runs a walk to its end, answering fetches in the order they were asked for.
@@ -77,6 +83,11 @@ outcome run(hub::paging p, const std::function<hub::token_page(std::int64_t limi
         plan.on_page(f.id, server(param(f.target, "limit"), param(f.target, "offset")));
         for (auto& n : plan.take_notes()) out.notes.push_back(n);
     }
+    for (auto& n : plan.take_notes()) out.notes.push_back(n);
+    out.repeats = plan.repeats_dropped();
+    out.shortfall = plan.shortfall();
+    out.changed = plan.listing_changed();
+    out.resume = plan.resume_offset();
     return out;
 }
 
@@ -102,9 +113,195 @@ auto capped(std::int64_t total, std::int64_t cap) {
     };
 }
 
+// A listing whose rows move, as the Hub's do on PostgreSQL: `order` holds serials (`id`
+// "s<serial / share>", `created` the serial in µs); `after(pages_served)` moves them.
+struct moving_listing {
+    explicit moving_listing(std::vector<std::int64_t> o) : order(std::move(o)) {}
+    std::vector<std::int64_t> order;
+    std::int64_t share = 1;  // 2: tokens come in pairs sharing an id
+    std::function<void(std::vector<std::int64_t>&, int)> after;
+    int served = 0;
+
+    hub::token_page operator()(std::int64_t limit, std::int64_t offset) {
+        hub::token_page p;
+        p.count = static_cast<std::int64_t>(order.size());
+        for (auto i = offset; i < std::min(offset + limit, p.count); ++i) {
+            hub::token t;
+            auto serial = order[static_cast<std::size_t>(i)];
+            t.id = "s" + std::to_string(serial / share);
+            t.created = hub::timestamp(std::chrono::microseconds(serial));
+            p.results.push_back(t);
+        }
+        if (offset + limit < p.count)
+            p.next = origin + "/api/tokens/?limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset + limit);
+        if (after) after(order, ++served);
+        return p;
+    }
+};
+
+std::vector<std::int64_t> serials(std::int64_t n) {
+    std::vector<std::int64_t> v;
+    for (std::int64_t i = 0; i < n; ++i) v.push_back(i);
+    return v;
+}
+
+// After the second page, token 3 (walked already) is refreshed and moves to the end.
+moving_listing refreshed_behind() {
+    moving_listing l{serials(30)};
+    l.after = [](std::vector<std::int64_t>& o, int served) {
+        if (served == 2) std::rotate(o.begin() + 3, o.begin() + 4, o.end());
+    };
+    return l;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(paging_plan)
+
+BOOST_AUTO_TEST_CASE(a_token_that_moves_behind_the_walk_is_dropped_when_it_comes_again_and_the_miss_counted) {
+    for (std::size_t c : {1u, 4u}) {
+        BOOST_TEST_CONTEXT("concurrency " << c) {
+            auto p = mode(c, 10);
+            p.prefetch = 0;  // the pages are fetched one by one, after the move
+            auto r = run(p, refreshed_behind());
+            BOOST_REQUIRE(!r.error);
+            BOOST_TEST(r.ids.size() == 29u);  // s3 once; s20 moved to position 19, behind the walk
+            BOOST_TEST(std::set<std::string>(r.ids.begin(), r.ids.end()).size() == 29u);
+            BOOST_TEST(std::count(r.ids.begin(), r.ids.end(), "s20") == 0);
+            BOOST_TEST(r.repeats == 1);
+            BOOST_TEST(r.shortfall == 1);
+            BOOST_TEST(!r.changed);  // `ignore`: counted, not reported
+            BOOST_TEST(r.notes.empty());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(report_sets_listing_changed_with_the_repeats_and_the_shortfall_in_a_note) {
+    auto p = mode(1, 10);
+    p.prefetch = 0;
+    p.listing_changed = hub::paging::on_change::report;
+    auto r = run(p, refreshed_behind());
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.ids.size() == 29u);
+    BOOST_TEST(r.changed);
+    BOOST_REQUIRE(r.notes.size() == 2u);
+    BOOST_TEST(r.notes[0] == "paging: the listing moved during the walk: token s3 came again at offset 29; dropped "
+                             "(the Hub's listing has no order)");
+    BOOST_TEST(r.notes[1] == "paging: the listing moved during the walk: 29 distinct tokens at 30 positions, 1 repeats "
+                             "dropped, 1 short");
+}
+
+BOOST_AUTO_TEST_CASE(fail_ends_the_walk_at_the_repeat_after_every_token_before_it) {
+    auto p = mode(1, 10);
+    p.prefetch = 0;
+    p.listing_changed = hub::paging::on_change::fail;
+    auto r = run(p, refreshed_behind());
+    BOOST_REQUIRE(r.error);
+    BOOST_TEST(*r.error == hub::error::listing_changed);
+    BOOST_TEST(r.message.find("token at offset 29 was yielded before") != std::string::npos);
+    BOOST_TEST(r.ids.size() == 29u);  // positions 0..28: s0..s19, s21..s29 (s20 moved behind the walk)
+    BOOST_TEST(r.resume == 29);
+}
+
+BOOST_AUTO_TEST_CASE(a_swap_across_the_walk_is_a_repeat_and_a_miss) {
+    moving_listing l{serials(20)};
+    l.after = [](std::vector<std::int64_t>& o, int served) {
+        if (served == 1) std::swap(o[2], o[15]);  // s15 is now behind the walk, s2 ahead: s2 twice, s15 never
+    };
+    auto p = mode(1, 10);
+    p.prefetch = 0;
+    p.listing_changed = hub::paging::on_change::fail;
+    auto r = run(p, l);
+    BOOST_REQUIRE(r.error);
+    BOOST_TEST(*r.error == hub::error::listing_changed);
+    BOOST_TEST(r.ids.size() == 15u);  // s0..s14, then the repeat of s2 at offset 15
+    BOOST_TEST(r.resume == 15);
+
+    p.listing_changed = hub::paging::on_change::report;
+    r = run(p, l);
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.ids.size() == 19u);
+    BOOST_TEST(r.repeats == 1);
+    BOOST_TEST(r.shortfall == 1);
+    BOOST_TEST(r.changed);
+}
+
+BOOST_AUTO_TEST_CASE(a_token_created_in_place_of_one_missed_is_what_no_offset_walk_can_see) {
+    moving_listing shifted{serials(20)};
+    shifted.after = [](std::vector<std::int64_t>& o, int served) {
+        if (served == 1) {  // one token expires behind the walk, one is created at the end: count stays 20
+            o.erase(o.begin() + 4);
+            o.push_back(100);
+        }
+    };
+    auto p = mode(1, 10);
+    p.prefetch = 0;
+    p.listing_changed = hub::paging::on_change::report;
+    auto r = run(p, shifted);
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.ids.size() == 20u);  // s10 missed, s100 in its place: the numbers agree
+    BOOST_TEST(std::count(r.ids.begin(), r.ids.end(), "s10") == 0);
+    BOOST_TEST(r.shortfall == 0);
+    BOOST_TEST(!r.changed);
+}
+
+BOOST_AUTO_TEST_CASE(a_repair_pass_yields_the_missed_token_after_the_first_pass_and_nothing_twice) {
+    for (std::size_t c : {1u, 4u}) {
+        BOOST_TEST_CONTEXT("concurrency " << c) {
+            auto p = mode(c, 10);
+            p.prefetch = 0;
+            p.repair = 2;
+            p.listing_changed = hub::paging::on_change::report;
+            auto r = run(p, refreshed_behind());
+            BOOST_REQUIRE(!r.error);
+            BOOST_REQUIRE(r.ids.size() == 30u);
+            BOOST_TEST(r.ids.back() == "s20");  // the repair pass's token, after the first pass's
+            BOOST_TEST(std::set<std::string>(r.ids.begin(), r.ids.end()).size() == 30u);
+            BOOST_TEST(r.repeats == 1);   // the first pass's repeat; the repair pass's are expected
+            BOOST_TEST(r.shortfall == 0);
+            BOOST_TEST(r.changed);        // it did move
+            BOOST_TEST(r.targets.size() == 6u);  // one pass again: its cost
+            BOOST_TEST(r.notes.back() == "paging: the listing moved during the walk: 30 distinct tokens at 30 "
+                                         "positions, 1 repeats dropped, 0 short after 1 repair passes");
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(tokens_sharing_an_id_are_told_apart_by_created) {
+    moving_listing l{serials(20)};
+    l.share = 2;  // s0 s0 s1 s1 ...: knox does not keep the 8-character id unique
+    auto p = mode(4, 3);
+    p.listing_changed = hub::paging::on_change::fail;
+    auto r = run(p, l);
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.ids.size() == 20u);
+    BOOST_TEST(r.repeats == 0);
+    BOOST_TEST(r.shortfall == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_first_token_moved_to_start_a_later_page_is_a_repeat_not_an_ignored_offset) {
+    moving_listing l{serials(21)};
+    l.after = [](std::vector<std::int64_t>& o, int served) {
+        if (served == 1) std::rotate(o.begin(), o.begin() + 1, o.end());  // s0 now alone on the last page
+    };
+    auto p = mode(1, 10);
+    p.prefetch = 0;
+    auto r = run(p, l);
+    BOOST_REQUIRE(!r.error);
+    BOOST_TEST(r.repeats == 1);
+    BOOST_TEST(r.shortfall == 1);  // s10 moved to position 9, behind the walk
+}
+
+BOOST_AUTO_TEST_CASE(the_seen_set_holds_16_to_32_bytes_an_item) {
+    detail::seen_set seen;
+    for (std::uint64_t i = 0; i < 100'000; ++i) BOOST_REQUIRE(seen.insert(i * 0x9e3779b97f4a7c15ULL));
+    BOOST_TEST(!seen.insert(5 * 0x9e3779b97f4a7c15ULL));
+    BOOST_TEST(seen.contains(0));  // 0 is a key like any other
+    BOOST_TEST(!seen.contains(1234567));
+    BOOST_TEST(seen.size() == 100'000u);
+    BOOST_TEST(seen.bytes() >= 16 * seen.size());
+    BOOST_TEST(seen.bytes() <= 32 * seen.size());
+}
 
 BOOST_AUTO_TEST_CASE(a_server_capping_pages_at_10_yields_all_30_items_in_every_mode) {
     for (std::size_t c : {1u, 2u, 4u, 8u}) {

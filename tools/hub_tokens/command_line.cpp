@@ -56,6 +56,10 @@ po::options_description command_description(const std::string& command, invocati
             ("page-size", po::value<std::int64_t>()->value_name("N"), "with --all: tokens per request (default 100)")
             ("all-timeout", po::value<double>()->value_name("SECONDS"),
              "with --all: give up on the whole listing after this long (default 600)")
+            ("repair", po::value<std::int64_t>()->value_name("N"),
+             "with --all: walk again up to N times for tokens the walk missed because the listing moved "
+             "(default 2)")
+            ("strict", "with --all: fail (exit status 5) when the listing changed during the walk, instead of warning")
             ("json", "print JSON instead of a table");
     } else if (command == "read") {
         d.add_options()("json", "print JSON instead of text");
@@ -110,6 +114,10 @@ void parse_command(invocation& inv, const std::vector<std::string>& rest) {
         if (vm.count("page-size")) l->page_size = checked(vm, "page-size", 1, command);
         if (l->all && l->limit) throw usage_error(command, "--all lists every token: leave out --limit");
         if (!l->all && vm.count("page-size")) throw usage_error(command, "--page-size goes with --all");
+        if (!l->all && vm.count("repair")) throw usage_error(command, "--repair goes with --all");
+        if (!l->all && vm.count("strict")) throw usage_error(command, "--strict goes with --all");
+        if (vm.count("repair")) l->repair = static_cast<std::size_t>(checked(vm, "repair", 0, command));
+        l->strict = vm.count("strict") > 0;
         if (vm.count("all-timeout")) {
             if (!l->all) throw usage_error(command, "--all-timeout goes with --all");
             double t = vm["all-timeout"].as<double>();
@@ -197,8 +205,8 @@ invocation parse_command_line(const std::vector<std::string>& argv, const std::s
 std::string usage_line(const std::string& command) {
     if (command == "login") return "usage: hub-tokens login (--username NAME | --openid JWT|-) [global options]";
     if (command == "list")
-        return "usage: hub-tokens list [--limit N] [--offset N] [--all [--page-size N] [--all-timeout SECONDS]] [--json] "
-               "[global options]";
+        return "usage: hub-tokens list [--limit N] [--offset N] [--all [--page-size N] [--all-timeout SECONDS] "
+               "[--repair N] [--strict]] [--json] [global options]";
     if (command == "read") return "usage: hub-tokens read TOKEN|- [--json] [global options]";
     if (command == "delete") return "usage: hub-tokens delete TOKEN|- [global options]";
     return "usage: hub-tokens [global options] COMMAND [options]   (COMMAND: login, list, read, delete)";

@@ -41,6 +41,8 @@ struct list_args {
     bool all = false;
     std::int64_t page_size = 100;  ///< for --all
     double all_timeout_seconds = 600;  ///< for --all: the whole walk ends by then
+    std::size_t repair = 2;  ///< for --all: passes again for tokens missed because the listing moved
+    bool strict = false;     ///< for --all: a listing that changed is an error (exit status 5), not a warning
     bool json = false;
 };
 

@@ -5,10 +5,12 @@
 #include "token_format.hpp"
 
 #include <stencila/hub/client.hpp>
+#include <stencila/hub/error.hpp>
 #include <stencila/hub/secret.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -92,13 +94,18 @@ asio::awaitable<void> list_all(hub::client client, list_args args, const known_s
     paging.concurrency = 4;  // pages by offset, over the pool, yielded in order
     paging.deadline = std::chrono::milliseconds{static_cast<std::int64_t>(args.all_timeout_seconds * 1000.0 + 0.5)};
     paging.listing_changed = hub::paging::on_change::report;
+    paging.repair = args.repair;  // the Hub's listing has no order, and its tokens move as they are used
     auto pages = client.tokens().pages(paging);
 
     json_listing_writer json(std::cout, paging.offset);
     std::optional<table_layout> table;
     std::int64_t listed = 0;
+    std::optional<std::int64_t> first_count;
+    bool count_changed = false;
     progress_line progress;
     while (auto page = co_await pages.next()) {
+        if (!first_count) first_count = page->count;
+        count_changed = count_changed || page->count != *first_count;
         secrets.redact(page->results);
         if (args.json) {
             for (const auto& t : page->results) json.add(t);
@@ -112,11 +119,32 @@ asio::awaitable<void> list_all(hub::client client, list_args args, const known_s
     }
     progress.finish();
 
+    // What the walk could tell: `count` changed (tokens created or deleted), tokens came again
+    // (left out: never listed twice) or were missed (the repair passes did not find them all).
+    const auto repeats = pages.repeats_dropped(), missed = pages.shortfall();
+    count_changed = count_changed || (first_count && pages.count() && *pages.count() != *first_count) ||
+                    (pages.listing_changed() && repeats == 0 && missed == 0);
+    if (args.strict && (count_changed || missed > 0)) {
+        std::string what = count_changed ? "tokens were created or deleted" : "";
+        if (missed > 0)
+            what += (what.empty() ? "" : "; ") + std::to_string(missed) + " tokens missed, " + std::to_string(repeats) +
+                    " repeats left out";
+        // (The JSON is left unfinished, as after any failure: no parser takes it for the listing.)
+        throw boost::system::system_error(hub::error::listing_changed, "--strict: " + what);
+    }
     if (args.json) json.finish(pages.count().value_or(0));
     else if (!table) std::cout << table_layout({}).header();
-    if (pages.listing_changed())
+    if (count_changed)
         std::cerr << "hub-tokens: list: warning: the listing changed during the walk (tokens were created or "
                      "deleted): a token may be missing, run it again for a consistent list\n";
+    if (missed > 0)
+        std::cerr << "hub-tokens: list: warning: the listing moved during the walk (the Hub lists tokens in no fixed "
+                     "order, and a token moves when it is used): "
+                  << missed << " tokens missed, " << repeats << " repeats left out; run it again for a consistent list\n";
+    else if (repeats > 0)
+        std::cerr << "hub-tokens: list: note: the listing moved during the walk (the Hub lists tokens in no fixed "
+                     "order, and a token moves when it is used): "
+                  << repeats << " repeats left out, none missed (tokens found by a second pass are listed last)\n";
 }
 
 asio::awaitable<void> read(hub::client client, read_args args, hub::secret token, const known_secrets& secrets) {

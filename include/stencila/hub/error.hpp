@@ -43,7 +43,7 @@ enum class error {
     malformed_response,         ///< not HTTP, or a success body that is not the expected JSON
     connection_closed,          ///< the server closed the connection before a whole response
     cross_origin_link,          ///< a paging link points at another origin; not followed
-    listing_changed,            ///< `count` changed during a walk with `on_change::fail`
+    listing_changed,            ///< a walk with `on_change::fail` saw its listing change: `count`, a token again, or fewer tokens than positions
     proxy_refused,              ///< the proxy did not open the tunnel (its status is in the message)
     invalid_proxy_url,          ///< the proxy URL is not an http URL we can use
     invalid_next_link,          ///< a page's `next` link does not follow on from that page

@@ -64,23 +64,38 @@ struct paging {
     /// `next()` that would wait past it ends the walk with `error::walk_timeout`. Zero (the
     /// default): no limit. Each page's request still has the call deadline.
     std::chrono::milliseconds deadline{0};
-    /// What a walk does when `count` differs between pages (tokens created or deleted meanwhile).
-    /// Items are placed by position, so even then no position is yielded twice or skipped.
+    /// What a walk does when the listing changes under it: `count` differs between pages (tokens
+    /// created or deleted meanwhile), a token yielded before comes again at a later position
+    /// (it is dropped, whatever the policy: see `repeats_dropped()`), or at the end fewer distinct
+    /// tokens were yielded than positions walked (see `shortfall()`).
     enum class on_change {
-        ignore,  ///< walk on, to the smaller `count` if tokens were deleted
+        ignore,  ///< walk on (to the smaller `count` if tokens were deleted); repeats are still dropped
         report,  ///< the same, and the range's `listing_changed()` becomes true (a warning is logged)
-        fail     ///< end the walk with `error::listing_changed` at the page that showed it
-    } listing_changed = on_change::ignore;  ///< what a changing `count` does; `ignore` by default
+        fail     ///< end the walk with `error::listing_changed` where it showed: at the page with the
+                 ///< new `count`, at the repeat's position, or after the last token for a shortfall
+    } listing_changed = on_change::ignore;  ///< what a changing listing does; `ignore` by default
+    /// Extra passes a walk makes when it reached its end short (`shortfall()`: the listing moved
+    /// behind it): each walks the same range again and yields only the tokens not yielded yet,
+    /// until none is missing or the passes run out (the shortfall left is then reported per
+    /// `listing_changed`). A repair pass's tokens come after the first pass's, so the walk is then
+    /// no longer in listing order, and `offset()` starts again from `offset` for each pass. 0 (the
+    /// default): none, since a pass costs as many requests as the first one, and a walk that wants
+    /// listing order or a resumable `offset()` must not get either silently changed.
+    std::size_t repair = 0;
     /// Ask for gzip (`Accept-Encoding: gzip`); the Hub's front compresses pages of 10 KiB or more.
     /// Off by default.
     bool gzip = false;
 };
 
 /// A walk over pages of the caller's tokens (`tokens_api::pages`), strictly in order, in bounded
-/// memory. Move-only; its `next()`, `offset()`, `count()` and `listing_changed()` are the whole
-/// interface. The walk's promise: every token the Hub holds at offsets `[offset, count)` (or up
-/// to `max_items`) is yielded exactly once and in order, or the walk ends with an error at the
-/// position where it could not be sure, after every page before it.
+/// memory. Move-only; its `next()`, `offset()`, `count()`, `listing_changed()`,
+/// `repeats_dropped()` and `shortfall()` are the whole interface. The walk's promise: no token is
+/// yielded twice; over a listing that holds still, every token at offsets `[offset, count)` (or
+/// up to `max_items`) is yielded once and in order, or the walk ends with an error at the
+/// position where it could not be sure, after every page before it. A listing that moves during
+/// the walk (the Hub's has no order) can hide tokens from any offset walk: what the walk can
+/// tell is counted (`repeats_dropped()`, `shortfall()`) and reported per
+/// `paging::listing_changed`.
 class page_range {
 public:
     /// Takes over another range's walk; that range is left empty (its `next()` gives nothing).
@@ -115,7 +130,9 @@ public:
     /// - `error::inconsistent_page`: a page holds more items than its offset and `count` leave
     ///   room for, or starts with the first page's first item again (a server that ignores
     ///   `offset`);
-    /// - `error::listing_changed`: `count` changed, with `paging::on_change::fail`;
+    /// - `error::listing_changed`, with `paging::on_change::fail`: `count` changed (at that
+    ///   page), a token yielded before came again (at its position), or the walk reached its end
+    ///   with fewer distinct tokens than positions (after the last page);
     /// - `error::walk_timeout`: `paging::deadline` passed;
     /// - `operation_aborted`: this `next()` was cancelled; the walk goes on.
     /// \hubwalk_common
@@ -142,13 +159,24 @@ public:
     /// @return the offset of the first token not yet yielded
     [[nodiscard]] std::int64_t offset() const noexcept;
     /// Whether `count` changed during the walk. Readable from any thread at any time.
-    /// @return true once a page's `count` differed from the first page's; only noticed when
-    ///         `paging::listing_changed` is `report` or `fail`
+    /// @return true once a page's `count` differed from the first page's, a token came again, or
+    ///         the walk ended short (`shortfall()`); only noticed when `paging::listing_changed`
+    ///         is `report` or `fail`
     [[nodiscard]] bool listing_changed() const noexcept;
     /// The listing's total, for progress. Readable from any thread at any time.
     /// @return once the first page has landed, its `count` (or a smaller `count` a later page
     ///         gave, at which the walk then ends); before that, nothing
     [[nodiscard]] std::optional<std::int64_t> count() const noexcept;
+    /// Tokens the walk dropped because it had yielded them already (the listing moved: the Hub's
+    /// list has no order, and an updated token can come back at another position). Readable
+    /// from any thread at any time.
+    /// @return how many so far, whatever `paging::listing_changed` says
+    [[nodiscard]] std::int64_t repeats_dropped() const noexcept;
+    /// Tokens the walk missed, as far as it can tell: once it has reached its end, the positions
+    /// walked (`[offset, count)`, or up to `max_items`) less the distinct tokens yielded.
+    /// Readable from any thread at any time.
+    /// @return 0 before the end, when nothing was missed, or when the walk ended otherwise
+    [[nodiscard]] std::int64_t shortfall() const noexcept;
 
 private:
     friend class tokens_api;
@@ -238,7 +266,8 @@ public:
     /// \hubwalk_common
     boost::asio::awaitable<std::vector<token>> collect(std::optional<std::size_t> max_items = std::nullopt);
     /// Where a new walk would resume (its `paging::offset`). Only for the consumer's thread.
-    /// @return the offset of the first token not yet yielded
+    /// @return the offset of the first token not yet yielded (when the walk dropped repeats from
+    ///         the current page, an offset at or before it: a resumed walk skips nothing)
     [[nodiscard]] std::int64_t offset() const noexcept;
     /// Whether `count` changed during the walk. Readable from any thread at any time.
     /// @return true once a page's `count` differed from the first page's; only noticed when
@@ -248,6 +277,12 @@ public:
     /// @return once the first page has landed, its `count` (or a smaller one a later page gave,
     ///         at which the walk then ends); before that, nothing
     [[nodiscard]] std::optional<std::int64_t> count() const noexcept { return pages_.count(); }
+    /// As page_range::repeats_dropped().
+    /// @return tokens dropped for coming again, so far
+    [[nodiscard]] std::int64_t repeats_dropped() const noexcept { return pages_.repeats_dropped(); }
+    /// As page_range::shortfall().
+    /// @return tokens missed as far as the walk can tell, once it has reached its end
+    [[nodiscard]] std::int64_t shortfall() const noexcept { return pages_.shortfall(); }
 
     /// Where an iteration is: the current token, or the end. Not a standard iterator: its `++`
     /// is awaited, `co_await ++it`, and throws as `token_range::next()` does. Compares equal to
@@ -318,8 +353,6 @@ private:
     page_range pages_;
     std::optional<token_page> page_{};
     std::size_t index_ = 0;
-    std::int64_t yielded_ = 0;
-    std::int64_t start_ = 0;
     std::optional<std::int64_t> max_items_{};
 };
 

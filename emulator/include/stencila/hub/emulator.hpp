@@ -104,6 +104,19 @@ throttle_options parse_throttle(std::string_view spec);
 time_point parse_time(std::string_view rfc3339);
 
 /// How the server runs. Every field has a default that suits tests.
+/// The order `GET /api/tokens/` lists a user's tokens in.
+enum class listing_order {
+    /// Ascending `created` (then creation order), whatever happens to the tokens: what the Hub
+    /// shows on sqlite, where an UPDATE keeps the row in place. The default.
+    stable,
+    /// PostgreSQL's physical order, as the Hub (no ORDER BY) shows it in production: an UPDATE
+    /// writes a new row version at the end of the table, so a token whose stored expiry is pushed
+    /// (by a `read`, or by an authenticated request with that key, at most once per 60 s as knox
+    /// saves it) moves to the end of its owner's listing. Offset paging then sees some tokens
+    /// twice and misses as many, at an unchanged `count`.
+    updated_last
+};
+
 struct server_options {
     std::string listen = "127.0.0.1";  ///< address to bind
     std::uint16_t port = 0;            ///< 0 = ephemeral
@@ -126,6 +139,9 @@ struct server_options {
     /// SameSite=None; Secure`) unless the request sent back a valid one or the answer is a 500.
     bool hub_headers = true;
     throttle_options throttle{};       ///< off unless a rate is set
+    /// `listing_order::updated_last`: the list moves as the Hub's does on PostgreSQL (a refreshed
+    /// token goes to the end); `stable` (the default) keeps it in `created` order.
+    listing_order listing = listing_order::stable;
     /// true: the emulator's clock starts at the wall clock and then moves only by `advance_clock`
     /// (and by the microsecond each token operation adds to keep token times strictly
     /// increasing), so that tests of expiry and throttling windows are exact on a slow machine.
