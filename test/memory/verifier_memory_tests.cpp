@@ -158,7 +158,12 @@ BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_140_bytes_of_heap_and_160_of_pea
         // entries in 16.1 MB; the allocator's share is the difference), with a margin.
         BOOST_TEST(per_entry >= 130.0);
         BOOST_TEST(per_entry <= 150.0);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        // The sanitizer's shadow memory and redzones (286 bytes an entry measured under ASan)
+        // are not the verifier's: the heap bytes above are checked, the RSS in the plain builds.
+#else
         BOOST_TEST(peak_per_entry <= 175.0);
+#endif
     }
     BOOST_TEST(live_bytes.load() - before < 4096);  // all given back
 }
