@@ -1,5 +1,6 @@
 // bytes -> parse_retry_after, against a fixed `now`. Never crashes; a value read is never
-// negative; and the delay decide_retry derives from it stays within the policy's cap.
+// negative and never past `max_stated_wait`; and decide_retry treats it as a floor: a wait within
+// the policy's cap is waited out exactly, a longer one is not retried at all.
 #include "detail/retry.hpp"
 
 #include <stencila/hub/retry.hpp>
@@ -18,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view value(reinterpret_cast<const char*>(data), size);
     auto d = hub::detail::parse_retry_after(value, now);
     if (!d) return 0;
-    if (d->count() < 0) std::abort();
+    if (d->count() < 0 || *d > hub::detail::max_stated_wait) std::abort();
 
     hub::retry_policy p;
     hub::detail::retry_budget budget(p);
@@ -26,6 +27,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.status = 503;
     o.retry_after = d;
     auto r = hub::detail::decide_retry(p, o, 1, 0.5, hours{24 * 365}, budget);
-    if (!r.retry || r.delay < milliseconds{0} || r.delay > p.max_retry_after) std::abort();
+    if (*d <= p.max_retry_after ? !r.retry || r.delay != *d : r.retry) std::abort();
     return 0;
 }
