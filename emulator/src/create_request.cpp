@@ -1,4 +1,5 @@
 #include "create_request.hpp"
+#include "text.hpp"
 
 #include "json_out.hpp"
 #include "pagination.hpp"
@@ -20,8 +21,6 @@ constexpr std::array<std::string_view, 3> field_names{"username", "password", "o
 
 /// The Hub's GOOGLE_AUDS (the production web client id).
 constexpr std::string_view google_audience = "110435422451-kafa0mb5tt5c5nfqou4kussbnslfajbv.apps.googleusercontent.com";
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 std::string_view strip(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);

@@ -1,4 +1,5 @@
 #include "hub_handler.hpp"
+#include "text.hpp"
 
 #include "create_request.hpp"
 #include "pagination.hpp"
@@ -28,8 +29,6 @@ constexpr std::string_view options_list =
 constexpr std::string_view options_detail =
     R"({"name":"Tokens Instance","description":"A view set for user tokens.","renders":["application/json"],)"
     R"("parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"]})";
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

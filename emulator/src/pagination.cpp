@@ -1,4 +1,5 @@
 #include "pagination.hpp"
+#include "text.hpp"
 
 #include "json_out.hpp"
 
@@ -8,15 +9,6 @@
 namespace stencila::hub::emulator::detail {
 
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 void unquote_plus(std::string_view in, std::string& out) {
     out.clear();

@@ -1,4 +1,5 @@
 #include "store.hpp"
+#include "text.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -30,13 +31,6 @@ struct store::user_record {
 namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 const EVP_MD* sha512() {
     static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA512", nullptr);

@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace test {
@@ -22,6 +25,28 @@ namespace emu = stencila::hub::emulator;
 
 inline const std::string username = "a-user";
 inline const std::string password = "correct horse";
+
+/// A local port nobody listens on: bound once to learn a free number, then closed.
+inline std::uint16_t closed_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    BOOST_REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+/// Emulator options with fault injection on (the `X-Emulator-Fault` header).
+inline emu::server_options with_faults() {
+    emu::server_options o;
+    o.faults = true;
+    return o;
+}
 
 /// A file in /tmp, removed at the end.
 struct temp_file {

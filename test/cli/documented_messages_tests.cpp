@@ -6,9 +6,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 using namespace test;
 
@@ -42,24 +39,6 @@ std::string documented(const std::string& starting_with, const std::string& addr
 std::string address_of(const std::string& base_url) {  // "https://127.0.0.1:PORT/api" -> "127.0.0.1:PORT"
     auto start = base_url.find("://") + 3;
     return base_url.substr(start, base_url.find('/', start) - start);
-}
-
-std::uint16_t closed_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-emu::server_options with_faults() {
-    emu::server_options o;
-    o.faults = true;
-    return o;
 }
 
 }  // namespace

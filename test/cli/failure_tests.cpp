@@ -4,36 +4,7 @@
 
 #include <chrono>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 using namespace test;
-
-namespace {
-
-/// A local port nobody listens on: bound once to learn a free number, then closed.
-std::uint16_t closed_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    BOOST_REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    BOOST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    BOOST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-emu::server_options with_faults() {
-    emu::server_options o;
-    o.faults = true;
-    return o;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(failures)
 

@@ -1,6 +1,7 @@
 // hub-tokens list --all prints as the walk goes: memory that does not grow with the listing, the
 // same JSON and table as before, an unfinished object when the walk fails, and the walk's final
 // count (with a warning) when the listing changes under it.
+#include "../sanitized.hpp"
 #include "cli_fixture.hpp"
 
 #include <boost/json/parse.hpp>
@@ -87,7 +88,7 @@ BOOST_FIXTURE_TEST_CASE(all_json_of_100000_tokens_peaks_within_20_percent_of_100
     BOOST_TEST_MESSAGE("peak RSS of hub-tokens list --all --json: 10,000 tokens " << small.peak_rss_kib
                        << " KiB, 100,000 tokens " << large.peak_rss_kib << " KiB");
     BOOST_TEST_REQUIRE(small.peak_rss_kib > 0);
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if STENCILA_HUB_TEST_SANITIZED
     // A sanitizer's own memory (ASan's quarantine of freed blocks, TSan's shadow of every byte
     // touched) grows with the work done, whatever the tool keeps: the listing is still checked
     // whole above, the bound only in the plain builds.

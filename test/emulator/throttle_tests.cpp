@@ -176,8 +176,12 @@ BOOST_AUTO_TEST_CASE(at_the_hub_rates_a_users_reads_count_against_5000_apart_fro
     f.hub.add_user({.username = "another-user", .password = "another-user"});
     auto other = f.hub.seed_tokens("another-user", 1)[0];
     auto path = "/api/tokens/" + tokens[1] + "/";
+    // One keep-alive connection: 5000 TLS handshakes would cost the suite half a minute. The
+    // budget is the user's, however the reads arrive.
+    rawhttp::connection c(f.ep);
     for (int i = 0; i < 5000; ++i)
-        BOOST_TEST_REQUIRE(f.get(path, f.token_auth(tokens[0])).status == 200u, "read " << i + 1);
+        BOOST_TEST_REQUIRE(c.send({.target = path, .headers = f.token_auth(tokens[0])}).status == 200u,
+                           "read " << i + 1);
     auto r = f.get(path, f.token_auth(tokens[0]));
     BOOST_TEST(r.status == 429u);
     BOOST_TEST(r.body == R"({"message":"Request was throttled. Expected available in 3600 seconds."})");

@@ -11,10 +11,10 @@ using namespace hostile_test;
 
 namespace {
 
-const std::string created_at = R"("created":"2022-02-01T20:42:43Z")";
+const std::string created_field = R"("created":"2022-02-01T20:42:43Z")";
 
 /// A read answer's token with this `id` (JSON text, escapes allowed).
-std::string token_with_id(const std::string& id) { return R"({"user":1,"id":")" + id + R"(",)" + created_at + "}"; }
+std::string token_with_id(const std::string& id) { return R"({"user":1,"id":")" + id + R"(",)" + created_field + "}"; }
 
 /// A one-item list page of that token.
 std::string page_with_id(const std::string& id) {
@@ -23,7 +23,7 @@ std::string page_with_id(const std::string& id) {
 
 /// A created token with this value (JSON text) and this username (JSON text).
 std::string created_with(const std::string& value, const std::string& username = "sam") {
-    return R"({"token":")" + value + R"(","id":"3f0c9a1b",)" + created_at +
+    return R"({"token":")" + value + R"(","id":"3f0c9a1b",)" + created_field +
            R"(,"expiry":"2022-02-08T20:42:43Z","user":1,"username":")" + username + R"(","firstName":"","lastName":""})";
 }
 
@@ -35,18 +35,6 @@ struct late_answer {
     }
 };
 
-/// The first control character in `text` other than the newline ending a line: C0, DEL, or C1
-/// (as UTF-8), or nothing.
-std::optional<std::size_t> control_character_in(const std::string& text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if ((c < 0x20 && c != '\n') || c == 0x7f) return i;
-        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-            static_cast<unsigned char>(text[i + 1]) <= 0x9f)
-            return i;
-    }
-    return std::nullopt;
-}
 
 void expect_no_control_character(const test::child_result& r) {
     auto in_err = control_character_in(r.err), in_out = control_character_in(r.out);

@@ -324,22 +324,6 @@ BOOST_AUTO_TEST_CASE(redirects_to_another_host_are_not_followed_and_the_key_goes
     }
 }
 
-namespace {
-
-/// The first control character in `text` other than the newline ending a line: C0, DEL, or C1
-/// (as UTF-8), or nothing.
-std::optional<std::size_t> control_character_in(const std::string& text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if ((c < 0x20 && c != '\n') || c == 0x7f) return i;
-        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-            static_cast<unsigned char>(text[i + 1]) <= 0x9f)
-            return i;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(server_text_with_terminal_control_characters_reaches_the_terminal_without_them) {
     // What a server says goes to the user's terminal: escape sequences could set the window

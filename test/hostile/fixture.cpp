@@ -244,4 +244,15 @@ void with_cli(std::future<std::optional<test::child_result>>& run, const secrets
     check(*r);
 }
 
+std::optional<std::size_t> control_character_in(const std::string& text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\n') || c == 0x7f) return i;
+        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+            static_cast<unsigned char>(text[i + 1]) <= 0x9f)
+            return i;
+    }
+    return std::nullopt;
+}
+
 }  // namespace hostile_test

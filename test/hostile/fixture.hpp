@@ -77,6 +77,10 @@ outcome run_library(hub::options o, const call& body, milliseconds guard = 20s);
 /// A local port nobody listens on.
 std::uint16_t closed_port();
 
+/// The first control character in `text` other than the newline ending a line: C0, DEL, or C1
+/// (as UTF-8), or nothing.
+std::optional<std::size_t> control_character_in(const std::string& text);
+
 /// Runs hub-tokens `args` against `base_url` (trusting the hostile CA for https) with
 /// STENCILA_HUB_TOKEN set to `api_key`. Nothing in builds without the tool.
 std::optional<test::child_result> run_hub_tokens(const std::string& base_url, const std::string& api_key,

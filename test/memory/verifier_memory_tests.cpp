@@ -5,6 +5,7 @@
 // too long against the emulator: these run over a fake source, or over the verifier's cache
 // itself (each test says which).
 #define BOOST_TEST_MODULE verifier_memory_tests
+#include "../sanitized.hpp"
 #include "detail/verifier_cache.hpp"
 #include "detail/verifier_state.hpp"
 
@@ -158,7 +159,7 @@ BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_140_bytes_of_heap_and_160_of_pea
         // entries in 16.1 MB; the allocator's share is the difference), with a margin.
         BOOST_TEST(per_entry >= 130.0);
         BOOST_TEST(per_entry <= 150.0);
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if STENCILA_HUB_TEST_SANITIZED
         // The sanitizer's shadow memory and redzones (286 bytes an entry measured under ASan)
         // are not the verifier's: the heap bytes above are checked, the RSS in the plain builds.
 #else
@@ -278,7 +279,7 @@ BOOST_AUTO_TEST_CASE(a_flood_of_200000_bogus_tokens_costs_the_live_callers_no_hu
     BOOST_TEST(caller_calls == 20u, "the live callers cost " << caller_calls - 20 << " Hub calls again");
     BOOST_TEST(v.stats().entries <= 100'000u);
     BOOST_TEST_MESSAGE("peak RSS grown by the flood of 200,000 tokens: " << grown_kb << " kB");
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if STENCILA_HUB_TEST_SANITIZED
     BOOST_TEST_MESSAGE("peak RSS bound not checked under a sanitizer (its own memory grows with the work)");
 #else
     // Documented (verifier.hpp, README): about 160 bytes of peak RSS an entry, 16.1 MB for the

@@ -1,5 +1,6 @@
 // JSON <-> models (src/json_models.cpp): the Hub's real bodies parse; anything else is
 // `error::malformed_response` whose message names the key, never a value.
+#include "samples.hpp"
 #include "detail/json_models.hpp"
 #include "error_matchers.hpp"
 
@@ -20,7 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string token_value = "309cb7830f06c9bedaa6cdc5b1a8077172ebf6bd01049bc91802640d93ebfb8d";
+using samples::token_value;
 
 // The create answer from the wire transcript.
 const std::string create_201 =

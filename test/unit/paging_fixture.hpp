@@ -4,6 +4,7 @@
 // count, or point `next` elsewhere. No sockets.
 #pragma once
 
+#include "samples.hpp"
 #include "detail/transport.hpp"
 #include "detail/url.hpp"
 #include "error_matchers.hpp"
@@ -43,7 +44,7 @@ using boost::system::system_error;
 
 namespace {
 
-const std::string origin = "https://hub.example.org";
+using samples::origin;
 const std::string list_path = "/api/tokens/";
 
 [[maybe_unused]] std::string id_of(std::int64_t i) {

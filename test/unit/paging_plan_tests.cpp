@@ -1,5 +1,6 @@
 // The paging plan's rules, one scripted server each: no sockets, no executor. The property test
 // (paging_property_tests.cpp) checks the same invariant over generated servers.
+#include "samples.hpp"
 #include "detail/paging_plan.hpp"
 #include "detail/url.hpp"
 
@@ -20,7 +21,7 @@ namespace detail = stencila::hub::detail;
 
 namespace {
 
-const std::string origin = "https://hub.example.org";
+using samples::origin;
 
 // A page of `n` items from `offset` ("t<position>"), of a listing of `count`, with a `next` link
 // at `next_offset` (none when negative).

@@ -6,6 +6,7 @@
 // it lands, in a random order, while a simulated consumer takes pages at random moments. Each
 // case's seed is printed on failure; `PAGING_PROPERTY_CASES` and `PAGING_PROPERTY_SEED` rerun
 // more or other cases.
+#include "samples.hpp"
 #include "detail/paging_plan.hpp"
 #include "detail/url.hpp"
 
@@ -31,7 +32,7 @@ namespace detail = stencila::hub::detail;
 
 namespace {
 
-const std::string origin = "https://hub.example.org";
+using samples::origin;
 
 // How the simulated server misbehaves. Probabilities are per answer.
 struct behaviour {

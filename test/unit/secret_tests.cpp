@@ -1,4 +1,6 @@
 // `secret` and the models' printing (src/secret.cpp, src/models.cpp): values never show.
+#include "samples.hpp"
+
 #include <stencila/hub/models.hpp>
 #include <stencila/hub/options.hpp>
 #include <stencila/hub/secret.hpp>
@@ -16,7 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string token_value = "309cb7830f06c9bedaa6cdc5b1a8077172ebf6bd01049bc91802640d93ebfb8d";
+using samples::token_value;
 
 template <class T>
 std::string printed(const T& v) {
@@ -25,7 +27,7 @@ std::string printed(const T& v) {
     return os.str();
 }
 
-hub::timestamp example() { return hub::timestamp{sys_days{2022y / 2 / 1}} + 20h + 42min + 43s + 123456us; }
+hub::timestamp example_time() { return hub::timestamp{sys_days{2022y / 2 / 1}} + 20h + 42min + 43s + 123456us; }
 
 }  // namespace
 
@@ -69,8 +71,8 @@ BOOST_AUTO_TEST_CASE(created_token_prints_its_fields_but_not_the_token_value) {
     t.username = "a-user";
     t.first_name = "A";
     t.last_name = "User";
-    t.created = example();
-    t.expiry = example() + days{7};
+    t.created = example_time();
+    t.expiry = example_time() + days{7};
     auto out = printed(t);
     BOOST_TEST(out.find(token_value) == std::string::npos, out);
     BOOST_TEST(out.find("[redacted]") != std::string::npos, out);
@@ -94,7 +96,7 @@ BOOST_AUTO_TEST_CASE(token_prints_null_expiry) {
     hub::token t;
     t.user = 5;
     t.id = "059cfd51";
-    t.created = example();
+    t.created = example_time();
     auto out = printed(t);
     BOOST_TEST(out.find("null") != std::string::npos, out);
     BOOST_TEST(out.find("059cfd51") != std::string::npos, out);

@@ -1,5 +1,6 @@
 // tokens_api over a scripted transport (src/tokens_api.cpp): the requests it builds (method,
 // target, body, Authorization) and how it maps answers to models and errors.
+#include "samples.hpp"
 #include "detail/call_settings.hpp"
 #include "detail/transport.hpp"
 #include "detail/url.hpp"
@@ -28,7 +29,7 @@ namespace detail = stencila::hub::detail;
 
 namespace {
 
-const std::string token_value = "309cb7830f06c9bedaa6cdc5b1a8077172ebf6bd01049bc91802640d93ebfb8d";
+using samples::token_value;
 const std::string create_201 =
     R"({"token":")" + token_value +
     R"(","id":"309cb783","created":"2026-11-27T22:03:37.713379Z","expiry":"2026-12-04T22:03:37.717850Z","user":1,"username":"a-user","firstName":"A","lastName":"User"})";
@@ -68,7 +69,7 @@ public:
     [[nodiscard]] hub::pool_stats stats() const override { return {}; }
 };
 
-hub::options test_options() {
+hub::options api_test_options() {
     hub::options o;
     o.base_url = "https://hub.stenci.la/api";
     o.api_key = "api-key-value-0123456789";
@@ -94,7 +95,7 @@ asio::awaitable<void> remove_with(hub::tokens_api api, hub::secret t) { co_await
 struct api_fixture {
     asio::io_context ctx;
     std::shared_ptr<scripted_transport> http = std::make_shared<scripted_transport>();
-    hub::options opts = test_options();
+    hub::options opts = api_test_options();
     // Clients made while it lives get `http` for their transport: the public API, scripted.
     detail::scoped_transport seam{[this](const auto&, const auto&, const auto&) { return http; }};
     hub::tokens_api api = hub::client{ctx.get_executor(), opts}.tokens();
