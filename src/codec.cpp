@@ -125,7 +125,6 @@ std::size_t response_reader::feed(boost::asio::const_buffer bytes, error_code& e
     ec = {};
     std::size_t used = 0;
     while (!done_ && bytes.size() > 0) {
-        got_some_ = true;
         if (to_close_) {  // faulty framing: every byte up to the close is the body
             if (bytes.size() > limits_.max_body - to_close_body_.size()) {
                 ec = error::body_too_large;

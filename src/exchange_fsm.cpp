@@ -39,15 +39,15 @@ void exchange_fsm::count(std::atomic<std::uint64_t> call_counters::*counter) noe
     if (settings_.counters) (settings_.counters->*counter).fetch_add(1, std::memory_order_relaxed);
 }
 
-exchange_fsm::action exchange_fsm::start(clock::time_point now) {
+exchange_fsm::action exchange_fsm::start() {
     count(&call_counters::calls);
     if (settings_.budget) settings_.budget->on_first_attempt();
     attempt_ = 1;
     count(&call_counters::attempts);
-    return acquire(now, false);
+    return acquire(false);
 }
 
-exchange_fsm::action exchange_fsm::acquire(clock::time_point, bool fresh) {
+exchange_fsm::action exchange_fsm::acquire(bool fresh) {
     action a;
     a.what = action::kind::acquire;
     a.fresh = fresh;
@@ -131,7 +131,7 @@ exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exc
         fresh_tried_ = true;
         count(&call_counters::stale_retries);
         count(&call_counters::attempts);
-        after_release_ = acquire(now, true);
+        after_release_ = acquire(true);
         after_release_->note = "on a fresh connection";
         return release;
     }
@@ -141,18 +141,18 @@ exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exc
     return release;
 }
 
-exchange_fsm::action exchange_fsm::on_released(clock::time_point) {
+exchange_fsm::action exchange_fsm::on_released() {
     auto next = std::move(after_release_).value_or(finish({}, io_phase::reading));
     after_release_.reset();
     return next;
 }
 
-exchange_fsm::action exchange_fsm::on_waited(clock::time_point now, error_code error) {
+exchange_fsm::action exchange_fsm::on_waited(error_code error) {
     if (error) return finish(asio::error::operation_aborted, io_phase::queued);
     ++attempt_;
     fresh_tried_ = false;
     count(&call_counters::attempts);
-    return acquire(now, false);
+    return acquire(false);
 }
 
 exchange_fsm::action exchange_fsm::retry_or_finish(clock::time_point now, const attempt_outcome& outcome,
@@ -160,9 +160,11 @@ exchange_fsm::action exchange_fsm::retry_or_finish(clock::time_point now, const 
     auto remaining = settings_.deadline == clock::time_point::max()
                          ? milliseconds::max()
                          : std::chrono::duration_cast<milliseconds>(settings_.deadline - now);
-    retry_budget unlimited(retry_policy{});
+    // A machine without a shared budget (as in tests) draws on one of its own, made afresh with
+    // the default policy's reserve: a bound like the shared one's, not an unlimited one.
+    retry_budget own_budget(retry_policy{});
     auto decision = decide_retry(*settings_.retry, outcome, attempt_, draw, remaining,
-                                 settings_.budget ? *settings_.budget : unlimited);
+                                 settings_.budget ? *settings_.budget : own_budget);
     if (!decision.retry) {
         if (decision.refused_by_budget) count(&call_counters::retries_refused_by_budget);
         return finish(outcome.error, phase, decision.why);

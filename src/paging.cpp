@@ -151,8 +151,7 @@ std::optional<std::int64_t> page_range::count() const noexcept {
 
 // token_range
 
-token_range::token_range(page_range pages, std::optional<std::int64_t> max_items)
-    : pages_(std::move(pages)), max_items_(max_items) {}
+token_range::token_range(page_range pages) : pages_(std::move(pages)) {}
 
 asio::awaitable<std::optional<token>> token_range::next() {
     for (;;) {
@@ -210,9 +209,6 @@ page_range tokens_api::pages(paging p) const {
     return page_range{std::make_shared<detail::walk>(state_, call_, p)};
 }
 
-token_range tokens_api::all(paging p) const {
-    auto max_items = p.max_items;
-    return token_range{pages(p), max_items};
-}
+token_range tokens_api::all(paging p) const { return token_range{pages(p)}; }
 
 }  // namespace stencila::hub

@@ -149,7 +149,7 @@ private:
         const auto& call = settings_of(request);
         exchange_fsm fsm({&call.retry, &budget_, &counters_, deadline, call.attempt_timeout}, request.idempotent(),
                          request.method == http_method::delete_);
-        auto act = fsm.start(clock::now());
+        auto act = fsm.start();
         BOOST_ASSERT(act.what == kind::acquire && !act.fresh && act.deadline == deadline);  // what exchange() got
         std::unique_ptr<connection> conn;  // the connection of the attempt under way
         error_code last_error;
@@ -199,7 +199,7 @@ private:
                     act = fsm.on_exchanged(clock::now(), e, jitter());
                 } else if (act.what == kind::release) {
                     pool_.release(std::move(conn), act.keep);
-                    act = fsm.on_released(clock::now());
+                    act = fsm.on_released();
                 } else {  // wait
                     if (opts_.logger)
                         log(opts_, log_level::info,
@@ -211,7 +211,7 @@ private:
                         asio::steady_timer timer(co_await asio::this_coro::executor, act.delay);
                         std::tie(waited) = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
                     }
-                    act = fsm.on_waited(clock::now(), waited);
+                    act = fsm.on_waited(waited);
                 }
             }
         } catch (...) {

@@ -60,8 +60,6 @@ public:
 
     /// A whole final response has been read.
     [[nodiscard]] bool done() const noexcept { return done_; }
-    /// Some byte of an answer (interim ones included) has arrived.
-    [[nodiscard]] bool got_some() const noexcept { return got_some_; }
     /// The connection may carry another request after this response.
     [[nodiscard]] bool keep_alive() const noexcept;
     /// Moves the response out (once `done()`): status, body (inflated), and for answers other than
@@ -83,7 +81,6 @@ private:
     bool to_close_ = false;      // this answer's body ends at the close, whatever its fields say
     bool never_reuse_ = false;   // some head of this exchange had faulty framing
     bool done_ = false;
-    bool got_some_ = false;
 };
 
 /// What an answer's status says, by class.

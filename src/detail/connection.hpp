@@ -82,8 +82,6 @@ public:
     [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }
     /// Some byte of a response arrived during the last exchange.
     [[nodiscard]] bool received_any() const noexcept { return received_any_; }
-    /// The proxy's status when it refused the tunnel (0 otherwise).
-    [[nodiscard]] unsigned proxy_status() const noexcept { return proxy_status_; }
     /// The TLS handshake resumed a cached session.
     [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     /// Some byte of the last request was written.

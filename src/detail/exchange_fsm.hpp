@@ -86,16 +86,16 @@ public:
     exchange_fsm(const exchange_settings& settings, bool idempotent, bool removal = false) noexcept;
 
     /// The first action.
-    [[nodiscard]] action start(clock::time_point now);
+    [[nodiscard]] action start();
     /// The connection asked for: lent (`error` empty; `reused` if from the pool), or none could be
     /// had (the pool's deadline, cancellation, or a failure to connect in `phase`). `draw` is a
     /// uniform random number in [0, 1) for the backoff's jitter.
     [[nodiscard]] action on_lease(clock::time_point now, boost::system::error_code error, io_phase phase, bool reused,
                                   double draw);
     [[nodiscard]] action on_exchanged(clock::time_point now, const exchanged& result, double draw);
-    [[nodiscard]] action on_released(clock::time_point now);
+    [[nodiscard]] action on_released();
     /// The wait ended (`error`: it was cancelled).
-    [[nodiscard]] action on_waited(clock::time_point now, boost::system::error_code error);
+    [[nodiscard]] action on_waited(boost::system::error_code error);
 
     /// Attempts made so far (1 = the first).
     [[nodiscard]] std::uint32_t attempts() const noexcept { return attempt_; }
@@ -106,7 +106,7 @@ public:
     [[nodiscard]] bool earlier_fate_unknown() const noexcept { return fate_unknown_; }
 
 private:
-    action acquire(clock::time_point now, bool fresh);
+    action acquire(bool fresh);
     action finish(boost::system::error_code error, io_phase phase, std::string_view note = {});
     // After a failure or a retryable answer: a wait and a new attempt, or the end.
     action retry_or_finish(clock::time_point now, const attempt_outcome& outcome, io_phase phase, double draw);

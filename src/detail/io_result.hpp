@@ -10,12 +10,6 @@ namespace stencila::hub::detail {
 /// and for the exchange's decisions (a failure while connecting never reached the server).
 enum class io_phase { queued, resolving, connecting, tunnel, tls, sending, waiting, reading };
 
-/// Failed before any byte of the request could have left: safe to send again, whatever the method.
-constexpr bool before_sending(io_phase p) noexcept {
-    return p == io_phase::queued || p == io_phase::resolving || p == io_phase::connecting || p == io_phase::tunnel ||
-           p == io_phase::tls;
-}
-
 /// How an `open` or an `exchange` ended: no error, or the error and its phase.
 struct io_result {
     boost::system::error_code error{};
