@@ -1,7 +1,7 @@
 // token_verifier's shell over a fake source of answers, for what the emulator cannot show: a
 // token whose `expiry` comes before the TTL (every read on the Hub pushes it 7 days ahead), and
 // a Hub call that sees its cancellation.
-#include "detail/verifier_state.hpp"
+#include "api/verifier_shell.hpp"
 #include "verifier_fixture.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,7 +1,7 @@
-// The exchange state machine (src/detail/exchange_fsm.hpp) on a manual clock: every path a call
+// The exchange state machine (src/sansio/exchange_fsm.hpp) on a manual clock: every path a call
 // can take — first try, stale-connection retry, policy retries with backoff, Retry-After, budget,
 // attempt and whole-call deadlines, cancellation — as the sequence of actions it asks for.
-#include "detail/exchange_fsm.hpp"
+#include "sansio/exchange_fsm.hpp"
 
 #include <stencila/hub/error.hpp>
 

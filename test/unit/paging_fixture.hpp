@@ -4,8 +4,8 @@
 // count, or point `next` elsewhere. No sockets.
 #pragma once
 
-#include "detail/transport.hpp"
-#include "detail/url.hpp"
+#include "io/transport.hpp"
+#include "sansio/url.hpp"
 #include "error_matchers.hpp"
 
 #include <stencila/hub/client.hpp>

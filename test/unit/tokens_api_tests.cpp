@@ -1,8 +1,8 @@
-// tokens_api over a scripted transport (src/tokens_api.cpp): the requests it builds (method,
+// tokens_api over a scripted transport (src/api/tokens_api.cpp): the requests it builds (method,
 // target, body, Authorization) and how it maps answers to models and errors.
-#include "detail/call_settings.hpp"
-#include "detail/transport.hpp"
-#include "detail/url.hpp"
+#include "sansio/call_settings.hpp"
+#include "io/transport.hpp"
+#include "sansio/url.hpp"
 #include "error_matchers.hpp"
 
 #include <stencila/hub/client.hpp>
