@@ -17,14 +17,22 @@ void check_header_value(std::string_view value, const char* what) {
 
 }  // namespace
 
-client::client(boost::asio::any_io_executor executor, options opts) {
+namespace detail {
+
+std::shared_ptr<client_state> make_client_state(boost::asio::any_io_executor executor, options opts,
+                                                std::shared_ptr<transport> http) {
     check_header_value(opts.user_agent, "user_agent");
     check_header_value(opts.api_key.reveal(), "api_key");
     check_header_value(opts.api_key_prefix, "api_key_prefix");
-    auto base = detail::parse_base_url(opts.base_url);
-    auto http = detail::make_transport(executor, opts, base);
-    state_ = std::make_shared<detail::client_state>(std::move(executor), std::move(opts), std::move(base), std::move(http));
+    auto base = parse_base_url(opts.base_url);
+    if (!http) http = make_transport(executor, opts, base);
+    return std::make_shared<client_state>(std::move(executor), std::move(opts), std::move(base), std::move(http));
 }
+
+}  // namespace detail
+
+client::client(boost::asio::any_io_executor executor, options opts)
+    : state_(detail::make_client_state(std::move(executor), std::move(opts), nullptr)) {}
 
 tokens_api client::tokens() const { return tokens_api{state_, state_->defaults}; }
 pool_stats client::stats() const { return state_->http->stats(); }

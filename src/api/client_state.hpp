@@ -26,4 +26,9 @@ public:
     call_ptr defaults;  ///< what calls go by without a `with` view
 };
 
+/// A client's state, its options checked as `client`'s constructor documents; over `http`, or
+/// over Beast's transport (`make_transport`) when it is null.
+std::shared_ptr<client_state> make_client_state(boost::asio::any_io_executor executor, options opts,
+                                                std::shared_ptr<transport> http);
+
 }  // namespace stencila::hub::detail

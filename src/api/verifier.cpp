@@ -70,7 +70,7 @@ asio::awaitable<void> remove_and_forget(std::shared_ptr<verifier_shell> s, secre
 
 token_verifier::token_verifier(client hub, verifier_options o) {
     const auto& opts = hub.config();
-    state_ = std::make_shared<detail::verifier_shell>(hub.get_executor(), o, detail::source_for(hub), opts.logger,
+    state_ = std::make_shared<detail::verifier_shell>(hub.get_executor(), o, detail::tokens_source(hub), opts.logger,
                                                       opts.min_log_level);
 }
 
@@ -78,7 +78,7 @@ token_verifier::token_verifier(client hub, verifier_options o, const secret& ser
     if (service_key.empty())
         throw detail::failure(make_error_code(error::invalid_argument), "token_verifier: the service key is empty");
     const auto& opts = hub.config();
-    state_ = std::make_shared<detail::verifier_shell>(hub.get_executor(), o, detail::source_for(hub, &service_key),
+    state_ = std::make_shared<detail::verifier_shell>(hub.get_executor(), o, detail::tokens_source(hub, &service_key),
                                                       opts.logger, opts.min_log_level);
 }
 

@@ -95,31 +95,6 @@ token_source tokens_source(const client& c, const secret* service_key) {
             [tokens](secret t) { return tokens.remove(std::move(t)); }};
 }
 
-namespace {
-
-std::mutex source_mutex;
-std::optional<token_source> installed_source;  // by a scoped_token_source
-
-}  // namespace
-
-scoped_token_source::scoped_token_source(token_source source) {
-    std::lock_guard lock(source_mutex);
-    previous_ = std::exchange(installed_source, std::move(source));
-}
-
-scoped_token_source::~scoped_token_source() {
-    std::lock_guard lock(source_mutex);
-    installed_source = std::move(previous_);
-}
-
-token_source source_for(const client& c, const secret* service_key) {
-    {
-        std::lock_guard lock(source_mutex);
-        if (installed_source) return *installed_source;
-    }
-    return tokens_source(c, service_key);
-}
-
 // One Hub call in flight: its strand, and the signal that cancels it. Both are used on the
 // strand only once the call has started (the signal's handler dispatches there).
 struct verifier_shell::call {

@@ -84,21 +84,5 @@ private:
     std::unordered_map<verifier_fsm::flight_id, std::unique_ptr<call>> calls_;
 };
 
-/// While it lives, every `token_verifier` made gets its answers from `source` rather than its
-/// client's `tokens()`: how tests run a verifier over a fake Hub. One at a time; not in any
-/// public class.
-class scoped_token_source {
-public:
-    explicit scoped_token_source(token_source source);
-    ~scoped_token_source();
-    scoped_token_source(const scoped_token_source&) = delete;
-    scoped_token_source& operator=(const scoped_token_source&) = delete;
-
-private:
-    std::optional<token_source> previous_;
-};
-
-/// The installed source, or `tokens_source(c, service_key)`.
-token_source source_for(const client& c, const secret* service_key = nullptr);
 
 }  // namespace stencila::hub::detail

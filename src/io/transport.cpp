@@ -315,30 +315,9 @@ private:
 
 }  // namespace
 
-namespace {
-
-std::mutex factory_mutex;
-transport_factory installed;  // by a scoped_transport; empty: Beast's
-
-}  // namespace
-
 std::shared_ptr<transport> make_transport(const asio::any_io_executor& executor, const options& opts,
                                           const base_url& base) {
-    {
-        std::lock_guard lock(factory_mutex);
-        if (installed) return installed(executor, opts, base);
-    }
     return std::make_shared<beast_transport>(executor, opts, base);
-}
-
-scoped_transport::scoped_transport(transport_factory factory) {
-    std::lock_guard lock(factory_mutex);
-    previous_ = std::exchange(installed, std::move(factory));
-}
-
-scoped_transport::~scoped_transport() {
-    std::lock_guard lock(factory_mutex);
-    installed = std::move(previous_);
 }
 
 }  // namespace stencila::hub::detail

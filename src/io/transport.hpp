@@ -1,7 +1,7 @@
 // The transport: one operation, `exchange(request) -> response`, with pooling, deadlines, the
 // stale-connection retry, the policy's retries and error mapping inside (the exchange_fsm decides,
-// the transport performs). The API layer sees only this interface, so its tests can put a
-// scripted transport in its place, through `scoped_transport` below.
+// the transport performs). The API layer sees only this interface, so its tests can pass a
+// scripted transport in its place (api/injection.hpp).
 #pragma once
 
 #include "sansio/http_message.hpp"
@@ -30,27 +30,10 @@ public:
     [[nodiscard]] virtual hub::call_stats call_stats() const { return {}; }
 };
 
-/// What makes a client's transport.
-using transport_factory =
-    std::function<std::shared_ptr<transport>(const boost::asio::any_io_executor&, const options&, const base_url&)>;
-
-/// The transport for a new client: HTTP/1.1 over Beast (TCP or TLS) with a keep-alive pool, unless
-/// a `scoped_transport` is in force. Throws `system_error` when the TLS settings cannot be loaded.
+/// The transport of a client: HTTP/1.1 over Beast (TCP or TLS) with a keep-alive pool. Throws
+/// `system_error` when the TLS settings cannot be loaded.
 std::shared_ptr<transport> make_transport(const boost::asio::any_io_executor& executor, const options& opts,
                                           const base_url& base);
-
-/// The test seam: while one lives, the clients made (on any thread) get the transport `factory`
-/// makes instead of Beast's, so unit tests drive the whole public API over a scripted one.
-class scoped_transport {
-public:
-    explicit scoped_transport(transport_factory factory);
-    ~scoped_transport();
-    scoped_transport(const scoped_transport&) = delete;
-    scoped_transport& operator=(const scoped_transport&) = delete;
-
-private:
-    transport_factory previous_;
-};
 
 /// Calls `opts.logger` when it is set and `level` is at least `opts.min_log_level`.
 void log(const options& opts, log_level level, std::string_view message);

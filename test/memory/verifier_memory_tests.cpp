@@ -6,6 +6,7 @@
 // itself (each test says which).
 #define BOOST_TEST_MODULE verifier_memory_tests
 #include "sansio/verifier_fsm.hpp"
+#include "api/injection.hpp"
 #include "api/verifier_shell.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -121,10 +122,9 @@ void verify_range(asio::io_context& io, const hub::token_verifier& v, std::size_
 
 // A verifier over `source`: its client is never called (nothing listens at its address).
 hub::token_verifier over(asio::io_context& io, const detail::token_source& source, hub::verifier_options o) {
-    detail::scoped_token_source seam{source};
     hub::options opts;
     opts.base_url = "http://127.0.0.1:9/api";
-    return hub::token_verifier{hub::client{io.get_executor(), opts}, o};
+    return detail::injection::verifier_over(hub::client{io.get_executor(), opts}, o, source);
 }
 
 }  // namespace

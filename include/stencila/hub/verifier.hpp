@@ -88,6 +88,7 @@ namespace stencila::hub {
 
 namespace detail {
 class verifier_shell;
+struct injection;
 }  // namespace detail
 
 /// Checks the tokens your service's callers present, through a `client`'s `tokens_api`, with a
@@ -236,6 +237,8 @@ private:
                              detail::handler_of<std::optional<verified_token>> h);
     static void start_remove(const std::shared_ptr<detail::verifier_shell>& state, secret t, diagnostics* d,
                              detail::handler_of<void> h);
+    friend struct detail::injection;  // tests make verifiers over their own token source (src/api/injection.hpp)
+    explicit token_verifier(std::shared_ptr<detail::verifier_shell> state) noexcept : state_(std::move(state)) {}
     std::shared_ptr<detail::verifier_shell> state_;
 };
 
