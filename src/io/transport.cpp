@@ -218,6 +218,7 @@ private:
             if (conn) pool_.release(std::move(conn), false);  // Beast leaves a cancelled stream in no known state
             throw;
         }
+        BOOST_ASSERT_MSG(fsm.refused_events() == 0, "transport fed exchange_fsm an event out of order");
         if (act.error) fail(request, act.error, act.phase, proxy_note, limit_of(act.error, call, deadline));
         if (act.removed_earlier) {
             response.removed_earlier = true;

@@ -3,6 +3,7 @@
 #include <stencila/hub/error.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/system/errc.hpp>
 
 #include <algorithm>
 
@@ -39,12 +40,45 @@ void exchange_fsm::count(std::atomic<std::uint64_t> call_counters::*counter) noe
     if (settings_.counters) (settings_.counters->*counter).fetch_add(1, std::memory_order_relaxed);
 }
 
+exchange_fsm::action exchange_fsm::refuse() {
+    ++refused_;
+    state_ = state::done;
+    action a;
+    a.what = action::kind::done;
+    a.error = make_error_code(boost::system::errc::state_not_recoverable);
+    a.note = "an event its state does not allow";
+    return a;
+}
+
+exchange_fsm::action exchange_fsm::enter(action a) {
+    switch (a.what) {
+        case action::kind::acquire: state_ = state::acquiring; break;
+        case action::kind::exchange: state_ = state::exchanging; break;
+        case action::kind::release: state_ = state::releasing; break;
+        case action::kind::wait: state_ = state::waiting; break;
+        case action::kind::done: state_ = state::done; break;
+    }
+    return a;
+}
+
+exchange_fsm::action exchange_fsm::on_lease(clock::time_point now, error_code error, io_phase phase, bool reused,
+                                            double draw) {
+    if (state_ != state::acquiring) return refuse();
+    return enter(lease_event(now, error, phase, reused, draw));
+}
+
+exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exchanged& r, double draw) {
+    if (state_ != state::exchanging) return refuse();
+    return enter(exchanged_event(now, r, draw));
+}
+
 exchange_fsm::action exchange_fsm::start() {
+    if (state_ != state::idle) return refuse();
     count(&call_counters::calls);
     if (settings_.budget) settings_.budget->on_first_attempt();
     attempt_ = 1;
     count(&call_counters::attempts);
-    return acquire(false);
+    return enter(acquire(false));
 }
 
 exchange_fsm::action exchange_fsm::acquire(bool fresh) {
@@ -66,8 +100,8 @@ exchange_fsm::action exchange_fsm::finish(error_code error, io_phase phase, std:
     return a;
 }
 
-exchange_fsm::action exchange_fsm::on_lease(clock::time_point now, error_code error, io_phase phase, bool reused,
-                                            double draw) {
+exchange_fsm::action exchange_fsm::lease_event(clock::time_point now, error_code error, io_phase phase, bool reused,
+                                               double draw) {
     if (!error) {
         reused_ = reused;
         action a;
@@ -83,7 +117,7 @@ exchange_fsm::action exchange_fsm::on_lease(clock::time_point now, error_code er
     return retry_or_finish(now, outcome, phase, draw);
 }
 
-exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exchanged& r, double draw) {
+exchange_fsm::action exchange_fsm::exchanged_event(clock::time_point now, const exchanged& r, double draw) {
     if (r.sent_any) count(&call_counters::requests_sent);
     action release;
     release.what = action::kind::release;
@@ -142,17 +176,19 @@ exchange_fsm::action exchange_fsm::on_exchanged(clock::time_point now, const exc
 }
 
 exchange_fsm::action exchange_fsm::on_released() {
+    if (state_ != state::releasing) return refuse();
     auto next = std::move(after_release_).value_or(finish({}, io_phase::reading));
     after_release_.reset();
-    return next;
+    return enter(next);
 }
 
 exchange_fsm::action exchange_fsm::on_waited(error_code error) {
-    if (error) return finish(asio::error::operation_aborted, io_phase::queued);
+    if (state_ != state::waiting) return refuse();
+    if (error) return enter(finish(asio::error::operation_aborted, io_phase::queued));
     ++attempt_;
     fresh_tried_ = false;
     count(&call_counters::attempts);
-    return acquire(false);
+    return enter(acquire(false));
 }
 
 exchange_fsm::action exchange_fsm::retry_or_finish(clock::time_point now, const attempt_outcome& outcome,

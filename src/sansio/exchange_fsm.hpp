@@ -50,6 +50,12 @@ class exchange_fsm {
 public:
     using clock = std::chrono::steady_clock;
 
+    /// Where the call is: which event the machine waits for. Each event is allowed in one state
+    /// only (`start` in `idle`, `on_lease` in `acquiring`, `on_exchanged` in `exchanging`,
+    /// `on_released` in `releasing`, `on_waited` in `waiting`); the action it returns names the
+    /// next state (`acquire` -> `acquiring`, ..., `done` -> `done`).
+    enum class state { idle, acquiring, exchanging, releasing, waiting, done };
+
     struct action {
         enum class kind {
             acquire,   ///< get a connection (`fresh`: not a pooled one), by `deadline`
@@ -97,6 +103,13 @@ public:
     /// The wait ended (`error`: it was cancelled).
     [[nodiscard]] action on_waited(boost::system::error_code error);
 
+    /// The state the machine is in: the event it waits for.
+    [[nodiscard]] state current() const noexcept { return state_; }
+    /// Events that came in a state that does not allow them (a bug in the shell that feeds it):
+    /// each is refused with `done` and `errc::state_not_recoverable`, and the call is over. The
+    /// shell asserts there are none; the tests feed them on purpose.
+    [[nodiscard]] std::uint32_t refused_events() const noexcept { return refused_; }
+
     /// Attempts made so far (1 = the first).
     [[nodiscard]] std::uint32_t attempts() const noexcept { return attempt_; }
     /// An attempt before the one under way may have reached the Hub and been acted on, its answer
@@ -106,6 +119,12 @@ public:
     [[nodiscard]] bool earlier_fate_unknown() const noexcept { return fate_unknown_; }
 
 private:
+    // An event that `state_` does not allow: the call ends with an error, loudly.
+    action refuse();
+    // Moves to the state that `a` leads to, and returns `a`.
+    action enter(action a);
+    action lease_event(clock::time_point now, boost::system::error_code error, io_phase phase, bool reused, double draw);
+    action exchanged_event(clock::time_point now, const exchanged& result, double draw);
     action acquire(bool fresh);
     action finish(boost::system::error_code error, io_phase phase, std::string_view note = {});
     // After a failure or a retryable answer: a wait and a new attempt, or the end.
@@ -113,6 +132,8 @@ private:
     void count(std::atomic<std::uint64_t> call_counters::*counter) noexcept;
 
     exchange_settings settings_;
+    state state_ = state::idle;
+    std::uint32_t refused_ = 0;
     bool idempotent_;
     bool removal_;
     bool fate_unknown_ = false;  // see earlier_fate_unknown()

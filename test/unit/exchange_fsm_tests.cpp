@@ -8,7 +8,12 @@
 #include <boost/asio/error.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <boost/system/errc.hpp>
+
 #include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace asio = boost::asio;
 namespace hub = stencila::hub;
@@ -397,6 +402,77 @@ BOOST_AUTO_TEST_CASE(a_404_stays_an_answer_when_no_earlier_attempt_could_have_re
         BOOST_TEST(!last_answer(m, 403).removed_earlier);
     }
     BOOST_TEST(counters.snapshot().removed_earlier == 0u);
+}
+
+// The machine's state names the one event it waits for, along every legal path.
+BOOST_AUTO_TEST_CASE(each_action_leads_to_the_state_that_waits_for_its_event) {
+    using state = detail::exchange_fsm::state;
+    detail::exchange_fsm m(settings(), true);
+    BOOST_TEST((m.current() == state::idle));
+    BOOST_TEST((m.start().what == kind::acquire));
+    BOOST_TEST((m.current() == state::acquiring));
+    BOOST_TEST((m.on_lease(now, {}, io_phase::connecting, true, 0.0).what == kind::exchange));
+    BOOST_TEST((m.current() == state::exchanging));
+    BOOST_TEST((m.on_exchanged(now, answer(503), 0.0).what == kind::release));
+    BOOST_TEST((m.current() == state::releasing));
+    BOOST_TEST((m.on_released().what == kind::wait));
+    BOOST_TEST((m.current() == state::waiting));
+    BOOST_TEST((m.on_waited({}).what == kind::acquire));
+    BOOST_TEST((m.current() == state::acquiring));
+    BOOST_TEST((m.on_lease(now, {}, io_phase::connecting, false, 0.0).what == kind::exchange));
+    BOOST_TEST((m.on_exchanged(now, answer(200), 0.0).what == kind::release));
+    BOOST_TEST((m.on_released().what == kind::done));
+    BOOST_TEST((m.current() == state::done));
+    BOOST_TEST(m.refused_events() == 0u);
+}
+
+// Every event fed in a state that does not allow it is refused: the call ends at once with an
+// error, the machine counts it, and nothing else happens (no counter moves, no retry).
+BOOST_AUTO_TEST_CASE(an_event_its_state_does_not_allow_is_refused_and_ends_the_call) {
+    using state = detail::exchange_fsm::state;
+    using fsm = detail::exchange_fsm;
+    using event = std::function<fsm::action(fsm&)>;
+    const std::vector<std::pair<std::string, event>> events{
+        {"start", [](fsm& m) { return m.start(); }},
+        {"on_lease", [this](fsm& m) { return m.on_lease(now, {}, io_phase::connecting, false, 0.0); }},
+        {"on_exchanged", [this](fsm& m) { return m.on_exchanged(now, answer(200), 0.0); }},
+        {"on_released", [](fsm& m) { return m.on_released(); }},
+        {"on_waited", [](fsm& m) { return m.on_waited({}); }},
+    };
+    // Drives a new machine to `s` by legal events.
+    auto machine_in = [&](state s) {
+        auto m = std::make_unique<fsm>(settings(), true);
+        if (s == state::idle) return m;
+        (void)m->start();
+        if (s == state::acquiring) return m;
+        (void)m->on_lease(now, {}, io_phase::connecting, false, 0.0);
+        if (s == state::exchanging) return m;
+        (void)m->on_exchanged(now, answer(s == state::waiting ? 503 : 200), 0.0);
+        if (s == state::releasing) return m;
+        (void)m->on_released();  // 503: wait; 200: done
+        return m;
+    };
+    const std::vector<std::pair<state, std::string>> allowed{
+        {state::idle, "start"},           {state::acquiring, "on_lease"}, {state::exchanging, "on_exchanged"},
+        {state::releasing, "on_released"}, {state::waiting, "on_waited"},  {state::done, ""},
+    };
+    for (const auto& [s, legal] : allowed) {
+        for (const auto& [name, feed] : events) {
+            if (name == legal) continue;
+            auto m = machine_in(s);
+            BOOST_TEST_REQUIRE((m->current() == s));
+            const auto before = counters.snapshot();
+            auto a = feed(*m);
+            BOOST_TEST((a.what == kind::done), name << " in state " << static_cast<int>(s));
+            BOOST_TEST((a.error == boost::system::errc::state_not_recoverable), name << " in state " << static_cast<int>(s));
+            BOOST_TEST(m->refused_events() == 1u);
+            BOOST_TEST((m->current() == state::done));
+            const auto after = counters.snapshot();
+            BOOST_TEST(after.attempts == before.attempts);
+            BOOST_TEST(after.calls == before.calls);
+            BOOST_TEST(after.transport_failures == before.transport_failures);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
