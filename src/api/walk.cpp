@@ -77,18 +77,13 @@ asio::awaitable<std::optional<token_page>> walk::next() {
     for (;;) {
         auto step = plan_.take();
         pump();  // the fetch this next() waits for, or the ones the room it made allows
-        if (step.what == paging_fsm::step::kind::wait && plan_.in_flight().empty())
-            step = plan_.take();  // what pump() started has landed already
+        step = plan_.after_fetches(std::move(step));
         publish();
         switch (step.what) {
             case paging_fsm::step::kind::page: co_return std::move(step.page);
             case paging_fsm::step::kind::end: finish(); co_return std::nullopt;
             case paging_fsm::step::kind::error: finish(); std::rethrow_exception(step.error);
             case paging_fsm::step::kind::wait: break;
-        }
-        if (plan_.in_flight().empty()) {  // the plan waits for nothing: a bug, not a hang
-            finish();
-            throw detail::failure(make_error_code(error::incomplete_listing), "paging: nothing left to fetch");
         }
         wakeup_.expires_at(deadline_);
         auto [ec] = co_await wakeup_.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -299,6 +299,14 @@ paging_fsm::at_end paging_fsm::end_of_pass() {
     return shortfall_ > 0 && opts_.listing_changed == paging::on_change::fail ? at_end::failed : at_end::done;
 }
 
+paging_fsm::step paging_fsm::after_fetches(step s) {
+    if (s.what != step::kind::wait || !flights_.empty()) return s;
+    s = take();  // what the fetches started landed already
+    if (s.what != step::kind::wait || !flights_.empty()) return s;
+    stop();
+    return {step::kind::error, std::nullopt, walk_error(error::incomplete_listing, "nothing left to fetch")};
+}
+
 paging_fsm::step paging_fsm::take() {
     auto shortfall_error = [this] {
         return walk_error(error::listing_changed,

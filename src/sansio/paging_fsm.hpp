@@ -110,6 +110,11 @@ public:
     /// The next page in order, an error, the end, or `wait` (the consumer is then waiting, and
     /// `next_fetch` may give the fetch it waits for).
     [[nodiscard]] step take();
+    /// What the consumer gets once the fetches `next_fetch` gave after `s` (a `take()`) have
+    /// started: `s`; a `wait` taken again when every fetch landed meanwhile (a fetch may land as
+    /// it starts); and a `wait` with nothing in flight, which nothing could end, as the walk's
+    /// end with `error::incomplete_listing` ("nothing left to fetch": a bug, not a hang).
+    [[nodiscard]] step after_fetches(step s);
     /// The consumer stopped waiting (cancelled).
     void consumer_left() noexcept { waiting_ = false; }
     /// Ends the walk (the consumer left, or its deadline passed).

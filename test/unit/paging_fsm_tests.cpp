@@ -468,4 +468,44 @@ BOOST_AUTO_TEST_CASE(a_stopped_plan_fetches_nothing_and_drops_what_lands) {
     BOOST_TEST(plan.in_flight().empty());
 }
 
+// After the shell has started the fetches the plan allowed, the plan says what the consumer gets:
+// the step as it was, the step taken again when the fetch landed as it started, and, for a wait
+// with nothing in flight (nothing could ever end it), the walk's end with `incomplete_listing`.
+BOOST_AUTO_TEST_CASE(after_the_fetches_start_a_wait_with_nothing_in_flight_ends_the_walk_as_incomplete) {
+    using kind = detail::paging_fsm::step::kind;
+    hub::paging p;
+    p.page_size = 10;
+    {  // a wait with its fetch in flight stays a wait
+        detail::paging_fsm plan(p, detail::parse_base_url(origin + "/api"));
+        auto step = plan.take();
+        BOOST_TEST((step.what == kind::wait));
+        auto f = plan.next_fetch();
+        BOOST_REQUIRE(f.has_value());
+        BOOST_TEST((plan.after_fetches(std::move(step)).what == kind::wait));
+        BOOST_TEST(!plan.over());
+    }
+    {  // the fetch landed as it started: the page comes now
+        detail::paging_fsm plan(p, detail::parse_base_url(origin + "/api"));
+        auto step = plan.take();
+        auto f = plan.next_fetch();
+        BOOST_REQUIRE(f.has_value());
+        plan.on_page(f->id, page(0, 3, 3, -1));
+        step = plan.after_fetches(std::move(step));
+        BOOST_REQUIRE((step.what == kind::page));
+        BOOST_TEST(step.page->results.size() == 3u);
+    }
+    {  // nothing was started and nothing is in flight: the walk ends, an error at its position
+        detail::paging_fsm plan(p, detail::parse_base_url(origin + "/api"));
+        auto step = plan.after_fetches(plan.take());
+        BOOST_REQUIRE((step.what == kind::error));
+        try {
+            std::rethrow_exception(step.error);
+        } catch (const boost::system::system_error& e) {
+            BOOST_TEST((e.code() == hub::error::incomplete_listing));
+            BOOST_TEST(std::string(e.what()).starts_with("paging: nothing left to fetch: "));
+        }
+        BOOST_TEST(plan.over());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
