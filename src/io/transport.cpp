@@ -150,7 +150,7 @@ private:
         exchange_fsm fsm({&call.retry, &budget_, &counters_, deadline, call.attempt_timeout}, request.idempotent(),
                          request.method == http_method::delete_);
         auto act = fsm.start();
-        BOOST_ASSERT(act.what == kind::acquire && !act.fresh && act.deadline == deadline);  // what exchange() got
+        BOOST_ASSERT(act.what == kind::acquire && act.first && !act.fresh && act.deadline == deadline);  // what exchange() got
         std::unique_ptr<connection> conn;  // the connection of the attempt under way
         error_code last_error;
         std::string proxy_note;  // the proxy's answer, when it refused the tunnel
@@ -158,7 +158,7 @@ private:
             for (;;) {
                 if (act.what == kind::done) break;
                 if (act.what == kind::acquire) {
-                    if (!lease && !queued) {  // a later attempt's
+                    if (!act.first) {  // a later attempt's: the pool is asked now
                         if (!act.note.empty() && opts_.logger)
                             log(opts_, log_level::info, std::string("retrying ") + method_name(request.method) + " " +
                                                             std::string(request.route) + " " + std::string(act.note) +

@@ -78,7 +78,9 @@ exchange_fsm::action exchange_fsm::start() {
     if (settings_.budget) settings_.budget->on_first_attempt();
     attempt_ = 1;
     count(&call_counters::attempts);
-    return enter(acquire(false));
+    auto a = acquire(false);
+    a.first = true;
+    return enter(a);
 }
 
 exchange_fsm::action exchange_fsm::acquire(bool fresh) {

@@ -65,6 +65,10 @@ public:
             done,      ///< the call is over: `error` (with `phase`), or the last answer stands
         } what = kind::done;
         bool fresh = false;
+        /// `acquire`: the call's first, which the shell has already asked the pool for (a call
+        /// queued behind a busy pool waits in a small frame of its own, before the machine exists:
+        /// W3 in docs/benchmarks.md); every later one is the shell's to ask for now.
+        bool first = false;
         bool keep = false;
         clock::time_point deadline{};
         std::chrono::milliseconds delay{0};

@@ -81,6 +81,7 @@ BOOST_AUTO_TEST_CASE(a_first_try_that_is_answered_acquires_exchanges_releases_an
     detail::exchange_fsm m(settings(), true);
     auto a = m.start();
     BOOST_TEST((a.what == kind::acquire));
+    BOOST_TEST(a.first);
     BOOST_TEST(!a.fresh);
     BOOST_TEST((a.deadline == now + 30s));
     a = m.on_lease(now, {}, io_phase::connecting, true, 0.5);
@@ -119,6 +120,7 @@ BOOST_AUTO_TEST_CASE(a_reused_connection_that_fails_before_any_answer_byte_is_re
     BOOST_TEST(!a.keep);
     a = m.on_released();
     BOOST_TEST((a.what == kind::acquire));
+    BOOST_TEST(!a.first);
     BOOST_TEST(a.fresh);
     BOOST_TEST(a.note == "on a fresh connection");
     (void)m.on_lease(now, {}, io_phase::connecting, false, 0.5);
@@ -417,7 +419,9 @@ BOOST_AUTO_TEST_CASE(each_action_leads_to_the_state_that_waits_for_its_event) {
     BOOST_TEST((m.current() == state::releasing));
     BOOST_TEST((m.on_released().what == kind::wait));
     BOOST_TEST((m.current() == state::waiting));
-    BOOST_TEST((m.on_waited({}).what == kind::acquire));
+    auto again = m.on_waited({});
+    BOOST_TEST((again.what == kind::acquire));
+    BOOST_TEST(!again.first);  // a later attempt's: the shell asks the pool for it
     BOOST_TEST((m.current() == state::acquiring));
     BOOST_TEST((m.on_lease(now, {}, io_phase::connecting, false, 0.0).what == kind::exchange));
     BOOST_TEST((m.on_exchanged(now, answer(200), 0.0).what == kind::release));
