@@ -1,6 +1,6 @@
 // bytes -> make_api_error: the first byte picks the content type, the rest is the body. Whatever
 // the server sends, the error is built, its message is not empty, and the body kept is bounded.
-#include "detail/error_envelope.hpp"
+#include "sansio/error_envelope.hpp"
 
 #include <stencila/hub/error.hpp>
 

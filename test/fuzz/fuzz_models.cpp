@@ -1,7 +1,7 @@
 // bytes -> parse_token, parse_created_token, parse_token_page. Any input may be rejected, but only
 // ever with `system_error(error::malformed_response)`; whatever parses must hold what the parsers
 // promise (a non-negative count, a non-empty created token).
-#include "detail/json_models.hpp"
+#include "sansio/json_models.hpp"
 
 #include <stencila/hub/error.hpp>
 

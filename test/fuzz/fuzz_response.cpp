@@ -7,7 +7,7 @@
 // - gives the same outcome (error, or status, body and keep-alive) whether the bytes come in one
 //   read or cut up (framing must not depend on how TCP split the stream);
 // - never gives a body over its limit, inflated or not.
-#include "detail/codec.hpp"
+#include "sansio/codec.hpp"
 
 #include <stencila/hub/error.hpp>
 

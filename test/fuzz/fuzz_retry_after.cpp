@@ -1,7 +1,7 @@
 // bytes -> parse_retry_after, against a fixed `now`. Never crashes; a value read is never
 // negative and never past `max_stated_wait`; and decide_retry treats it as a floor: a wait within
 // the policy's cap is waited out exactly, a longer one is not retried at all.
-#include "detail/retry.hpp"
+#include "sansio/retry.hpp"
 
 #include <stencila/hub/retry.hpp>
 

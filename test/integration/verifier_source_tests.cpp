@@ -1,7 +1,8 @@
 // token_verifier's shell over a fake source of answers, for what the emulator cannot show: a
 // token whose `expiry` comes before the TTL (every read on the Hub pushes it 7 days ahead), and
 // a Hub call that sees its cancellation.
-#include "detail/verifier_state.hpp"
+#include "api/injection.hpp"
+#include "api/verifier_shell.hpp"
 #include "verifier_fixture.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -82,10 +83,9 @@ struct fake_hub : std::enable_shared_from_this<fake_hub> {
 
 // A verifier over the fake: its client is never called (nothing listens at its address).
 hub::token_verifier make_verifier(asio::io_context& io, const std::shared_ptr<fake_hub>& h, hub::verifier_options o) {
-    detail::scoped_token_source seam{h->source()};
     hub::options opts;
     opts.base_url = "http://127.0.0.1:9/api";
-    return hub::token_verifier{hub::client{io.get_executor(), opts}, o};
+    return detail::injection::verifier_over(hub::client{io.get_executor(), opts}, o, h->source());
 }
 
 }  // namespace

@@ -6,8 +6,9 @@
 // itself (each test says which).
 #define BOOST_TEST_MODULE verifier_memory_tests
 #include "../sanitized.hpp"
-#include "detail/verifier_cache.hpp"
-#include "detail/verifier_state.hpp"
+#include "sansio/verifier_fsm.hpp"
+#include "api/injection.hpp"
+#include "api/verifier_shell.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -122,10 +123,9 @@ void verify_range(asio::io_context& io, const hub::token_verifier& v, std::size_
 
 // A verifier over `source`: its client is never called (nothing listens at its address).
 hub::token_verifier over(asio::io_context& io, const detail::token_source& source, hub::verifier_options o) {
-    detail::scoped_token_source seam{source};
     hub::options opts;
     opts.base_url = "http://127.0.0.1:9/api";
-    return hub::token_verifier{hub::client{io.get_executor(), opts}, o};
+    return detail::injection::verifier_over(hub::client{io.get_executor(), opts}, o, source);
 }
 
 }  // namespace
@@ -139,8 +139,8 @@ BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_140_bytes_of_heap_and_160_of_pea
     reset_peak_rss();
     auto rss_before = status_kb("VmHWM");
     {
-        detail::verifier_cache cache({.max_entries = n}, 1);
-        auto now = detail::verifier_cache::time_point{} + 1h;
+        detail::verifier_fsm cache({.max_entries = n}, 1);
+        auto now = detail::verifier_fsm::time_point{} + 1h;
         auto wall = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
         for (std::size_t i = 0; i < n; ++i) {
             auto d = detail::digest_of(bogus(i));
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_140_bytes_of_heap_and_160_of_pea
         BOOST_TEST_MESSAGE("bytes per cached entry, measured: " << per_entry << " on the heap, " << peak_per_entry
                                                                 << " of peak RSS (the cache's own count: "
                                                                 << static_cast<double>(cache.memory_bytes()) / n << ")");
-        // As documented in verifier.hpp, verifier_cache.hpp and README.md: about 140 bytes held
+        // As documented in verifier.hpp, verifier_fsm.hpp and README.md: about 140 bytes held
         // (measured 138.6), and a peak RSS about 160 bytes an entry higher (measured 161: 100,000
         // entries in 16.1 MB; the allocator's share is the difference), with a margin.
         BOOST_TEST(per_entry >= 130.0);
@@ -173,14 +173,14 @@ BOOST_AUTO_TEST_CASE(a_cached_entry_takes_about_140_bytes_of_heap_and_160_of_pea
 // distinct bogus tokens go through the cache the verifier decides with (digest, arrival, a 404,
 // eviction: all that is kept per token), and the shell gets a test of its own below.
 BOOST_AUTO_TEST_CASE(a_million_distinct_bogus_tokens_keep_a_bounded_cache_and_the_peak_rss_flat) {
-    detail::verifier_cache cache({.max_entries = 10'000}, 1);
-    auto now = detail::verifier_cache::time_point{} + 1h;
+    detail::verifier_fsm cache({.max_entries = 10'000}, 1);
+    auto now = detail::verifier_fsm::time_point{} + 1h;
     auto wall = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
     auto pass = [&](std::size_t from, std::size_t to) {
         for (std::size_t i = from; i < to; ++i) {
             auto d = detail::digest_of(bogus(i));
             auto a = cache.arrive(d, now, i);
-            BOOST_TEST_REQUIRE((a.what == detail::verifier_cache::arrival::kind::call));
+            BOOST_TEST_REQUIRE((a.what == detail::verifier_fsm::arrival::kind::call));
             cache.settle(d, a.flight, detail::hub_answer::not_found(), now, wall);
         }
     };

@@ -1,7 +1,7 @@
 // The codec on byte strings: the request head it writes, and the response it reads however the
 // bytes are framed and however they are cut into reads.
-#include "detail/codec.hpp"
-#include "detail/retry.hpp"
+#include "sansio/codec.hpp"
+#include "sansio/retry.hpp"
 
 #include <stencila/hub/error.hpp>
 

@@ -1,7 +1,7 @@
-// The pool's Asio shell (src/detail/connection_pool.hpp) with a fake connection: what it posts,
-// when, and that nothing is lost to cancellation; its decisions are pool_state's (tested on a
+// The pool's Asio shell (src/io/connection_pool.hpp) with a fake connection: what it posts,
+// when, and that nothing is lost to cancellation; its decisions are pool_fsm's (tested on a
 // manual clock in pool_state_tests.cpp). No sleeps: deadlines here are already past or far off.
-#include "detail/connection_pool.hpp"
+#include "io/connection_pool.hpp"
 
 #include <stencila/hub/error.hpp>
 

@@ -1,6 +1,6 @@
-// make_api_error (src/error.cpp): the Hub's {"message","errors"} envelope, and clear messages for
+// make_api_error (src/sansio/error_envelope.cpp): the Hub's {"message","errors"} envelope, and clear messages for
 // HTML, empty, plain-text and oddly typed bodies (hub-tokens-api.md §4).
-#include "detail/error_envelope.hpp"
+#include "sansio/error_envelope.hpp"
 
 #include <stencila/hub/error.hpp>
 

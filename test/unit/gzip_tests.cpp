@@ -1,6 +1,6 @@
-// gunzip (src/gzip.cpp): what the Hub's front compresses comes back whole; truncated, foreign
+// gunzip (src/sansio/gzip.cpp): what the Hub's front compresses comes back whole; truncated, foreign
 // and oversized streams fail with the documented codes.
-#include "detail/gzip.hpp"
+#include "sansio/gzip.hpp"
 
 #include <stencila/hub/error.hpp>
 

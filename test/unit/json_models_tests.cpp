@@ -1,7 +1,7 @@
-// JSON <-> models (src/json_models.cpp): the Hub's real bodies parse; anything else is
+// JSON <-> models (src/sansio/json_models.cpp): the Hub's real bodies parse; anything else is
 // `error::malformed_response` whose message names the key, never a value.
 #include "samples.hpp"
-#include "detail/json_models.hpp"
+#include "sansio/json_models.hpp"
 #include "error_matchers.hpp"
 
 #include <stencila/hub/error.hpp>

@@ -5,8 +5,9 @@
 #pragma once
 
 #include "samples.hpp"
-#include "detail/transport.hpp"
-#include "detail/url.hpp"
+#include "api/injection.hpp"
+#include "io/transport.hpp"
+#include "sansio/url.hpp"
 #include "error_matchers.hpp"
 
 #include <stencila/hub/client.hpp>
@@ -233,8 +234,7 @@ struct paging_fixture {
     hub::options opts = test_options();
 
     hub::tokens_api api_over(std::shared_ptr<fake_hub> h, hub::options o) {
-        detail::scoped_transport seam{[h](const auto&, const auto&, const auto&) { return h; }};
-        return hub::client{io.get_executor(), std::move(o)}.tokens();
+        return detail::injection::client_over(io.get_executor(), std::move(o), h).tokens();
     }
 
     hub::tokens_api api() { return api_over(http, opts); }

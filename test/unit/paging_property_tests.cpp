@@ -7,8 +7,8 @@
 // case's seed is printed on failure; `PAGING_PROPERTY_CASES` and `PAGING_PROPERTY_SEED` rerun
 // more or other cases.
 #include "samples.hpp"
-#include "detail/paging_plan.hpp"
-#include "detail/url.hpp"
+#include "sansio/paging_fsm.hpp"
+#include "sansio/url.hpp"
 
 #include <stencila/hub/error.hpp>
 
@@ -265,7 +265,7 @@ struct walk_outcome {
 walk_outcome drive(const walk_case& c, simulated_hub& server, std::mt19937_64& rng,
                    std::map<std::uint64_t, std::int64_t>& failed_at) {
     auto pick = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
-    detail::paging_plan plan(c.opts, detail::parse_base_url(origin + "/api"));
+    detail::paging_fsm plan(c.opts, detail::parse_base_url(origin + "/api"));
     const auto bound = c.opts.prefetch + c.opts.concurrency;
     std::vector<detail::page_fetch> outstanding;
     walk_outcome out;
@@ -293,7 +293,7 @@ walk_outcome drive(const walk_case& c, simulated_hub& server, std::mt19937_64& r
         }
         if (outstanding.empty() || (!waiting && pick(0, 1) == 0)) {
             auto step = plan.take();
-            using kind = detail::paging_plan::step::kind;
+            using kind = detail::paging_fsm::step::kind;
             if (step.what == kind::end) return finish();
             if (step.what == kind::error) {
                 out.error = step.error;

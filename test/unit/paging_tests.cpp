@@ -1,4 +1,4 @@
-// The paging walk (src/paging.cpp) over the fake Hub of paging_fixture.hpp: order, bounds,
+// The paging walk (src/api/walk.cpp) over the fake Hub of paging_fixture.hpp: order, bounds,
 // links, errors at their position, listing changes, arguments.
 #include "paging_fixture.hpp"
 

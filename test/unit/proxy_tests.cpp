@@ -1,5 +1,5 @@
 // Choosing the proxy: options, environment, NO_PROXY, credentials in the URL.
-#include "detail/proxy.hpp"
+#include "sansio/proxy.hpp"
 
 #include <stencila/hub/error.hpp>
 

@@ -1,6 +1,6 @@
-// Retry decisions without I/O (src/retry.cpp): `parse_retry_after`, `decide_retry` driven with a
+// Retry decisions without I/O (src/sansio/retry.cpp, src/sansio/retry_after.cpp): `parse_retry_after`, `decide_retry` driven with a
 // fixed random draw and a fixed time left (the manual clock), and the shared `retry_budget`.
-#include "detail/retry.hpp"
+#include "sansio/retry.hpp"
 
 #include <stencila/hub/error.hpp>
 #include <stencila/hub/retry.hpp>

@@ -1,4 +1,4 @@
-// `secret` and the models' printing (src/secret.cpp, src/models.cpp): values never show.
+// `secret` and the models' printing (src/sansio/secret.cpp, src/sansio/models.cpp): values never show.
 #include "samples.hpp"
 
 #include <stencila/hub/models.hpp>

@@ -1,9 +1,10 @@
-// tokens_api over a scripted transport (src/tokens_api.cpp): the requests it builds (method,
+// tokens_api over a scripted transport (src/api/tokens_api.cpp): the requests it builds (method,
 // target, body, Authorization) and how it maps answers to models and errors.
 #include "samples.hpp"
-#include "detail/call_settings.hpp"
-#include "detail/transport.hpp"
-#include "detail/url.hpp"
+#include "sansio/call_settings.hpp"
+#include "api/injection.hpp"
+#include "io/transport.hpp"
+#include "sansio/url.hpp"
 #include "error_matchers.hpp"
 
 #include <stencila/hub/client.hpp>
@@ -96,9 +97,9 @@ struct api_fixture {
     asio::io_context ctx;
     std::shared_ptr<scripted_transport> http = std::make_shared<scripted_transport>();
     hub::options opts = api_test_options();
-    // Clients made while it lives get `http` for their transport: the public API, scripted.
-    detail::scoped_transport seam{[this](const auto&, const auto&, const auto&) { return http; }};
-    hub::tokens_api api = hub::client{ctx.get_executor(), opts}.tokens();
+    // The clients of these tests go through `http`: the public API, scripted.
+    hub::client client_of(const hub::options& o) { return detail::injection::client_over(ctx.get_executor(), o, http); }
+    hub::tokens_api api = client_of(opts).tokens();
 
     template <class T>
     T run(asio::awaitable<T> op) {
@@ -384,7 +385,7 @@ BOOST_AUTO_TEST_CASE(transport_failure_propagates_as_system_error) {
 BOOST_AUTO_TEST_CASE(api_prefix_of_the_base_url_is_used_for_every_target) {
     auto o = opts;
     o.base_url = "http://127.0.0.1:8000/hub/api/";
-    auto other = hub::client{ctx.get_executor(), o}.tokens();
+    auto other = client_of(o).tokens();
     http->answer(200, "OK", R"({"count":0,"next":null,"previous":null,"results":[]})");
     http->answer(200, "OK", read_200);
     (void)run(list_with(other, 5, std::nullopt));
@@ -397,10 +398,10 @@ BOOST_AUTO_TEST_CASE(api_prefix_of_the_base_url_is_used_for_every_target) {
 BOOST_AUTO_TEST_CASE(operation_keeps_the_state_alive_after_the_api_object_is_gone) {
     http->answer(200, "OK", read_200);
     asio::awaitable<hub::token> op = [&] {
-        hub::client client{ctx.get_executor(), opts};
+        hub::client client = client_of(opts);
         return read_with(client.tokens(), "309cb783");
     }();  // the client and its tokens_api are gone
-    api = hub::client{ctx.get_executor(), opts}.tokens();
+    api = client_of(opts).tokens();
     auto t = run(std::move(op));
     BOOST_TEST(t.id == "309cb783");
 }

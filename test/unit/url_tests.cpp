@@ -1,5 +1,5 @@
-// Base URL parsing and request targets (src/url.cpp). Pure functions, no I/O.
-#include "detail/url.hpp"
+// Base URL parsing and request targets (src/sansio/url.cpp). Pure functions, no I/O.
+#include "sansio/url.hpp"
 #include "error_matchers.hpp"
 
 #include <stencila/hub/error.hpp>

@@ -21,6 +21,10 @@
 
 namespace stencila::hub {
 
+namespace detail {
+struct injection;
+}  // namespace detail
+
 /// A Hub client: options, a TLS context and a keep-alive connection pool. Copies share them.
 /// Its I/O objects use `executor`; outstanding operations keep the shared state alive, so a
 /// client may be destroyed while its calls run. One client (and its copies) may be used from
@@ -55,6 +59,8 @@ public:
     [[nodiscard]] const boost::asio::any_io_executor& get_executor() const;
 
 private:
+    friend struct detail::injection;  // tests make clients over their own transport (src/api/injection.hpp)
+    explicit client(std::shared_ptr<detail::client_state> state) noexcept : state_(std::move(state)) {}
     std::shared_ptr<detail::client_state> state_;
 };
 

@@ -16,6 +16,7 @@
 #include <stencila/hub/secret.hpp>
 #include <stencila/hub/tokens_api.hpp>
 #include <stencila/hub/verifier.hpp>
+#include <stencila/hub/verifier_options.hpp>
 #include <stencila/hub/version.hpp>
 
 /// @namespace stencila

@@ -339,7 +339,7 @@ public:
 
 private:
     friend class tokens_api;
-    explicit token_range(page_range pages, std::optional<std::int64_t> max_items);
+    explicit token_range(page_range pages);
     template <class CompletionToken>
     auto next_with(diagnostics* diag, CompletionToken&& token) {
         using signature = void(boost::system::error_code, std::optional<hub::token>);
@@ -353,7 +353,6 @@ private:
     page_range pages_;
     std::optional<token_page> page_{};
     std::size_t index_ = 0;
-    std::optional<std::int64_t> max_items_{};
 };
 
 }  // namespace stencila::hub
