@@ -30,12 +30,6 @@ constexpr std::string_view options_detail =
     R"({"name":"Tokens Instance","description":"A view set for user tokens.","renders":["application/json"],)"
     R"("parses":["application/json","application/x-www-form-urlencoded","multipart/form-data"]})";
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 /// Python `bytes.split()`: at most three words are needed.
 std::size_t split_words(std::string_view s, std::string_view (&words)[3]) {
     std::size_t n = 0;

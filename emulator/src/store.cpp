@@ -56,12 +56,6 @@ void random_bytes(unsigned char* p, std::size_t n) {
     if (RAND_bytes(p, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 /// Django's slugify, for ASCII: lower case, keep [a-z0-9_-], spaces become hyphens.
 std::string slugify(std::string_view s) {
     std::string out;

@@ -1,5 +1,10 @@
-// Character classes the emulator's parsers share (Python's str.isspace on ASCII; hex digits).
+// Character helpers the emulator's parsers share (Python's str.isspace on ASCII, hex digits,
+// case-insensitive comparison), defined once.
 #pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
 
 namespace stencila::hub::emulator::detail {
 
@@ -12,6 +17,13 @@ inline int hex_value(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
+}
+
+/// ASCII case-insensitive equality (header names, auth schemes).
+inline bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 }  // namespace stencila::hub::emulator::detail
