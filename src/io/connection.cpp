@@ -44,16 +44,12 @@ void arm(beast::tcp_stream& s, connection::clock::time_point deadline) {
 }
 
 
-// Read and write failures, mapped to the library's codes where one says more.
+// The socket's read and write failures, mapped to the library's codes where one says more. Beast's
+// HTTP parser is not on this path (the codec's `response_reader` reads the bytes and names what is
+// malformed or too large itself), so none of its `http::error` codes can come here.
 error_code map_io_error(error_code ec) {
     if (ec == beast::error::timeout) return error::request_timeout;
-    if (ec == http::error::body_limit) return error::body_too_large;
-    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return error::header_too_large;
-    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
-        ec == asio::ssl::error::stream_truncated)
-        return error::connection_closed;
-    if (ec.category() == http::make_error_code(http::error::bad_version).category())
-        return error::malformed_response;  // not HTTP/1.1, or broken framing
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) return error::connection_closed;
     return ec;
 }
 
