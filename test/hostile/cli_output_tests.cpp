@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include <memory>
+#include <mutex>
 
 using namespace hostile_test;
 
@@ -27,11 +28,24 @@ std::string created_with(const std::string& value, const std::string& username =
            R"(,"expiry":"2022-02-08T20:42:43Z","user":1,"username":")" + username + R"(","firstName":"","lastName":""})";
 }
 
-/// A server whose answer is set after the case is made (its secrets are known only then).
+/// A server whose answer is set after the case is made (its secrets are known only then). The
+/// server's thread reads it when the child process's request arrives; that order goes through
+/// the kernel (spawn, connect, accept), which ThreadSanitizer cannot see, so a mutex says it.
 struct late_answer {
-    std::shared_ptr<std::string> bytes = std::make_shared<std::string>();
+    struct shared {
+        std::mutex m;
+        std::string bytes;
+    };
+    std::shared_ptr<shared> state = std::make_shared<shared>();
+    void set(std::string bytes) const {
+        std::lock_guard lock(state->m);
+        state->bytes = std::move(bytes);
+    }
     hostile::script script() const {
-        return [b = bytes](const hostile::request&) { return hostile::send(*b); };
+        return [s = state](const hostile::request&) {
+            std::lock_guard lock(s->m);
+            return hostile::send(s->bytes);
+        };
     }
 };
 
@@ -81,7 +95,7 @@ BOOST_AUTO_TEST_CASE(login_prints_a_well_shaped_token_whatever_the_username_hold
     // The username is not printed; the token is, alone on its line.
     late_answer a;
     hostile_case d{a.script()};
-    *a.bytes = hostile::with_length(201, created_with(d.keys.created, R"(\u001b[2J\nroot\u0085)"));
+    a.set(hostile::with_length(201, created_with(d.keys.created, R"(\u001b[2J\nroot\u0085)")));
     auto cli = d.cli_login();
     with_cli(cli, d.keys, [&](const test::child_result& r) {
         BOOST_TEST(r.exit_code == 0, describe(r));
@@ -113,7 +127,7 @@ BOOST_AUTO_TEST_CASE(an_id_holding_the_api_key_or_the_token_is_printed_redacted_
             late_answer a;
             hostile_case c{a.script()};
             const auto& secret = v.secret == which::api_key ? c.keys.api_key : c.keys.token;
-            *a.bytes = hostile::with_length(200, v.list ? page_with_id(secret) : token_with_id(secret));
+            a.set(hostile::with_length(200, v.list ? page_with_id(secret) : token_with_id(secret)));
             auto args = v.args;
             if (args.front() == "read") args.insert(args.begin() + 1, c.keys.token);
             auto cli = c.cli(args);
@@ -137,7 +151,7 @@ BOOST_AUTO_TEST_CASE(a_message_echoing_the_api_key_is_redacted_even_where_the_ca
         BOOST_TEST_CONTEXT(command) {
             late_answer a;
             hostile_case c{a.script()};
-            *a.bytes = hostile::with_length(404, R"({"message":"Key )" + c.keys.api_key + R"( is not a token."})");
+            a.set(hostile::with_length(404, R"({"message":"Key )" + c.keys.api_key + R"( is not a token."})"));
             auto cli = c.cli({command, c.keys.token});
             with_cli(cli, c.keys, [&](const test::child_result& r) {
                 BOOST_TEST(r.exit_code == 4, describe(r));

@@ -37,12 +37,12 @@ struct moving_hub : hub_fixture {
     std::optional<hub::client> client;
 };
 
-struct walk_mode {
+struct moving_walk {
     const char* name;
     hub::paging paging;
 };
 
-const walk_mode modes[] = {
+const moving_walk moving_walks[] = {
     {"follow", {.page_size = 10, .prefetch = 0}},
     {"prefetch 2", {.page_size = 10, .prefetch = 2}},
     {"concurrency 8", {.page_size = 10, .prefetch = 1, .concurrency = 8}},
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(walks_while_tokens_are_refreshed_never_repeat_and_report_or
     std::mt19937 rng(seed);
     moving_hub f;
     std::size_t runs = 0, lost_runs = 0, repaired_runs = 0, failed_runs = 0;
-    for (const auto& mode : modes) {
+    for (const auto& mode : moving_walks) {
         for (auto policy : {hub::paging::on_change::report, hub::paging::on_change::fail}) {
             for (std::size_t repair : {std::size_t{0}, std::size_t{6}}) {
                 if (policy == hub::paging::on_change::fail && repair > 0) continue;  // fail ends at the first repeat
